@@ -1,0 +1,34 @@
+# Two commands: `make run` (set up, migrate, demo data, serve) and `make test` (whole suite on
+# SQLite and PostgreSQL). Both install what is missing first, so a fresh Debian machine works.
+VENV := .venv
+PYTHON ?= python3
+export FLASK_APP := app
+
+.PHONY: run test setup system system-test lint
+
+run: system setup
+	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask demo --if-empty
+	@echo "noticeboard: open http://127.0.0.1:5000  (staff login: http://127.0.0.1:5000/login)"
+	$(VENV)/bin/flask run --host 127.0.0.1 --port 5000
+
+test: system-test setup
+	scripts/test-all.sh
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+system:
+	scripts/system-packages.sh run
+
+system-test:
+	scripts/system-packages.sh test
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

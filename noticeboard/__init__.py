@@ -1,0 +1,69 @@
+"""noticeboard: social-assistance public notices (社会救助公示) for Chinese townships."""
+
+from flask import Flask
+
+from noticeboard.config import INSTANCE_DIR, Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    from noticeboard import models  # noqa: F401  (registers every table on the metadata)
+    from noticeboard.core.security import init_security
+    from noticeboard.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录"
+    init_security(app)
+
+    from noticeboard.accounts.views import bp as accounts_bp
+    from noticeboard.audit.views import bp as audit_bp
+    from noticeboard.cases.views import bp as cases_bp
+    from noticeboard.portal.views import bp as portal_bp
+    from noticeboard.regions.views import bp as regions_bp
+
+    for blueprint in (portal_bp, accounts_bp, regions_bp, cases_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+    from noticeboard.cli import register_cli
+
+    register_cli(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from datetime import timedelta, timezone
+    from decimal import Decimal
+
+    beijing_time = timezone(timedelta(hours=8), "CST")
+
+    @app.template_filter("yuan")
+    def yuan(value) -> str:
+        """1234.5 → 1,234.50 (thousands separators, as in the county's Excel sheets)."""
+        return "" if value is None else f"{Decimal(value):,.2f}"
+
+    @app.template_filter("beijing")
+    def beijing(value) -> str:
+        """Stored in UTC, read by staff in Beijing time."""
+        return value.astimezone(beijing_time).strftime("%Y-%m-%d %H:%M:%S")
+
+    @app.template_filter("audit_value")
+    def audit_value(value) -> str:
+        if value is None:
+            return ""
+        return "；".join(value) if isinstance(value, list) else str(value)

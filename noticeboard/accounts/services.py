@@ -1,0 +1,52 @@
+"""Creating accounts and checking logins."""
+
+from sqlalchemy import select
+
+from noticeboard.accounts.models import Role, User
+from noticeboard.accounts.passwords import hash_password, needs_rehash, verify_password
+from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.extensions import db
+from noticeboard.regions.models import Region
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def create_user(
+    username: str, password: str, role: Role | str, region: Region, display_name: str = ""
+) -> User:
+    role = Role(role)
+    username = (username or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not username or len(username) > 40 or not username.isascii() or " " in username:
+        errors["username"] = ["用户名：请使用 1 至 40 个英文字母、数字或符号，不含空格"]
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"密码：至少 {MIN_PASSWORD_LENGTH} 个字符"]
+    if region.level != role.region_level:
+        errors["region"] = [f"所属区划：{role.label}须绑定到{role.region_level.label}"]
+    if errors:
+        raise ValidationFailed(errors)
+    if db.session.scalar(select(User).where(User.username == username)) is not None:
+        raise DomainError(f"用户名：“{username}”已被使用，请换一个", field="username")
+    user = User(
+        username=username,
+        display_name=(display_name or username).strip(),
+        password_hash=hash_password(password),
+        role=role,
+        region=region,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The enabled user with these credentials, or None; upgrades old hashes on the way."""
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    if not verify_password(user.password_hash if user else None, password or ""):
+        return None
+    if user is None or not user.is_enabled:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user

@@ -1,0 +1,37 @@
+"""Audit entries; the app can add them but never change or delete them."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from noticeboard.core.types import UTCDateTime, utcnow
+from noticeboard.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The name is copied so the history still reads right if the account is renamed.
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(20))
+    entity_type: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    # The region the entity lives in, so audit views can be scoped like everything else.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    # {field: [before, after]}; values are strings or lists as shown to staff.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_rewrite(mapper, connection, target):
+    raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")

@@ -1,0 +1,99 @@
+"""Case entry forms, one per program; the rules themselves live in cases.services."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
+
+from noticeboard.cases.models import (
+    DIBAO_AREAS,
+    DIBAO_CATEGORIES,
+    LINSHI_REASONS,
+    LINSHI_TYPES,
+    RELATIONS,
+    SELF_CARE_LEVELS,
+    TEKUN_MODES,
+    Program,
+)
+
+BLANK = ("", "请选择")
+
+
+def choice_field(label: str, choices=(), **kwargs) -> SelectField:
+    """A select whose value the service checks, so a bad value gets a message naming the field."""
+    return SelectField(label, choices=choices, validate_choice=False, **kwargs)
+
+
+BLANK_MEMBER_ROWS = 3
+
+
+class MemberForm(Form):
+    name = StringField("姓名")
+    id_number = StringField("身份证号")
+    relation = choice_field("与户主关系", choices=[BLANK, *((r, r) for r in RELATIONS)])
+    covered = BooleanField("纳入保障", default=True)
+
+
+class CaseForm(FlaskForm):
+    version = HiddenField()
+    village_id = choice_field("所属村/社区", coerce=str)
+    group_name = StringField("组")
+    applicant_name = StringField("姓名")
+    applicant_id_number = StringField("身份证号")
+    applicant_phone = StringField("联系电话")
+    address = StringField("详细地址")
+
+    def case_data(self) -> dict:
+        """The submitted values as the service expects them (no CSRF token, no version)."""
+        skip = {"csrf_token", "version"}
+        return {k: v for k, v in self.data.items() if k not in skip}
+
+
+class DibaoForm(CaseForm):
+    applicant_name = StringField("户主姓名")
+    applicant_id_number = StringField("户主身份证号")
+    dibao_area = choice_field("城乡类别", choices=[BLANK, *DIBAO_AREAS.items()])
+    dibao_category = choice_field(
+        "保障类别", choices=[("", "不分类"), *((c, c) for c in DIBAO_CATEGORIES)]
+    )
+    monthly_amount = StringField("月保障金额（元）")
+    members = FieldList(FormField(MemberForm), label="家庭成员（户主以外）")
+
+
+class TekunForm(CaseForm):
+    tekun_mode = choice_field("供养方式", choices=[BLANK, *TEKUN_MODES.items()])
+    self_care = choice_field("生活自理能力", choices=[BLANK, *SELF_CARE_LEVELS.items()])
+    basic_amount = StringField("基本生活标准（元/月）")
+    care_amount = StringField("照料护理标准（元/月）")
+
+
+class LinshiForm(CaseForm):
+    linshi_type = choice_field("救助类型", choices=[BLANK, *LINSHI_TYPES.items()])
+    reason_category = choice_field("救助事由", choices=[BLANK, *((r, r) for r in LINSHI_REASONS)])
+    amount = StringField("救助金额（元）")
+    paid_on = StringField("发放日期", render_kw={"placeholder": "2026-11-05", "type": "date"})
+
+
+FORMS = {Program.DIBAO: DibaoForm, Program.TEKUN: TekunForm, Program.LINSHI: LinshiForm}
+
+
+def case_form(program: Program, villages, obj=None, formdata=None, extra_rows: int = 0):
+    """The form of `program`, with the user's villages and enough blank member rows."""
+    kwargs = {} if formdata is None else {"formdata": formdata}
+    form = FORMS[program](obj=obj, **kwargs)
+    form.village_id.choices = [BLANK, *((str(v.id), v.name) for v in villages)]
+    if obj is not None and formdata is None:
+        form.village_id.data = str(obj.village_id)
+        form.version.data = str(obj.version)
+    if program == Program.DIBAO:
+        wanted = len(form.members.entries) + BLANK_MEMBER_ROWS + extra_rows
+        if formdata is None or extra_rows:
+            while len(form.members.entries) < wanted:
+                form.members.append_entry()
+    return form

@@ -1,0 +1,238 @@
+"""Case, its household members and the per-program amount ceilings."""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from noticeboard.core.types import Money, StrEnumColumn, UTCDateTime, utcnow
+from noticeboard.extensions import db
+from noticeboard.regions.models import Region
+
+
+class Program(enum.StrEnum):
+    DIBAO = "dibao"
+    TEKUN = "tekun"
+    LINSHI = "linshi"
+
+    @property
+    def label(self) -> str:
+        return {"dibao": "低保", "tekun": "特困", "linshi": "临时救助"}[self.value]
+
+    @property
+    def long_label(self) -> str:
+        return {
+            "dibao": "最低生活保障",
+            "tekun": "特困人员救助供养",
+            "linshi": "临时救助",
+        }[self.value]
+
+
+class CaseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_NOTICE = "in_notice"
+    INVESTIGATING = "investigating"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    TERMINATED = "terminated"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "待公示",
+            "in_notice": "公示中",
+            "investigating": "复查中",
+            "approved": "已审批",
+            "active": "保障中",
+            "terminated": "已停止",
+            "rejected": "未通过",
+        }[self.value]
+
+
+# A person may hold only one open 低保/特困 case; these statuses count as open.
+OPEN_STATUSES = (
+    CaseStatus.DRAFT,
+    CaseStatus.IN_NOTICE,
+    CaseStatus.INVESTIGATING,
+    CaseStatus.APPROVED,
+    CaseStatus.ACTIVE,
+)
+
+DIBAO_AREAS = {"urban": "城市", "rural": "农村"}
+DIBAO_CATEGORIES = ("A类", "B类", "C类")
+TEKUN_MODES = {"dispersed": "分散供养", "centralised": "集中供养"}
+SELF_CARE_LEVELS = {"full": "全自理", "partial": "半护理", "none": "全护理"}
+LINSHI_TYPES = {"emergency": "急难型", "expenditure": "支出型"}
+LINSHI_REASONS = (
+    "突发重大疾病",
+    "火灾",
+    "交通事故",
+    "自然灾害",
+    "意外事故",
+    "医疗支出",
+    "教育支出",
+    "其他生活必需支出",
+)
+RELATIONS = ("配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "其他")
+
+
+# Names of case fields as staff read them, for forms, the audit log and messages.
+CASE_FIELD_LABELS = {
+    "status": "状态",
+    "village": "村/社区",
+    "group_name": "组",
+    "applicant_name": "姓名/户主",
+    "applicant_id_number": "身份证号",
+    "applicant_phone": "联系电话",
+    "address": "详细地址",
+    "dibao_area": "城乡类别",
+    "dibao_category": "保障类别",
+    "persons_covered": "保障人数",
+    "monthly_amount": "月保障金额",
+    "tekun_mode": "供养方式",
+    "self_care": "生活自理能力",
+    "basic_amount": "基本生活标准",
+    "care_amount": "照料护理标准",
+    "linshi_type": "救助类型",
+    "amount": "救助金额",
+    "paid_on": "发放日期",
+    "reason_category": "救助事由",
+    "members": "家庭成员",
+    "ceiling": "金额上限",
+}
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class Case(db.Model):
+    """One application of one program: a 低保 household, a 特困 person or a 临时救助 payment.
+
+    The applicant is the head of household (户主) for 低保 and the person for 特困/临时救助.
+    Program-specific columns are empty for the other programs; the checks below keep each
+    program's required fields present in the database itself.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_one_of("program", Program), name="program_known"),
+        CheckConstraint(_one_of("status", CaseStatus), name="status_known"),
+        CheckConstraint(
+            "program != 'dibao' OR (dibao_area IS NOT NULL AND persons_covered >= 1"
+            " AND monthly_amount > 0)",
+            name="dibao_fields",
+        ),
+        CheckConstraint(
+            "program != 'tekun' OR (tekun_mode IS NOT NULL AND self_care IS NOT NULL"
+            " AND basic_amount > 0 AND care_amount >= 0)",
+            name="tekun_fields",
+        ),
+        CheckConstraint(
+            "program != 'linshi' OR (linshi_type IS NOT NULL AND amount > 0"
+            " AND reason_category IS NOT NULL)",
+            name="linshi_fields",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program: Mapped[Program] = mapped_column(StrEnumColumn(Program, 10), index=True)
+    status: Mapped[CaseStatus] = mapped_column(
+        StrEnumColumn(CaseStatus, 20), default=CaseStatus.DRAFT, index=True
+    )
+    village_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    group_name: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    applicant_name: Mapped[str] = mapped_column(String(80), index=True)
+    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    applicant_phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(200))
+
+    # 低保
+    dibao_area: Mapped[str | None] = mapped_column(String(10))
+    dibao_category: Mapped[str | None] = mapped_column(String(10))
+    persons_covered: Mapped[int | None] = mapped_column(Integer)
+    monthly_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # 特困
+    tekun_mode: Mapped[str | None] = mapped_column(String(12))
+    self_care: Mapped[str | None] = mapped_column(String(10))
+    basic_amount: Mapped[Decimal | None] = mapped_column(Money)
+    care_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # 临时救助
+    linshi_type: Mapped[str | None] = mapped_column(String(12))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    reason_category: Mapped[str | None] = mapped_column(String(20))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    village: Mapped[Region] = relationship()
+    members: Mapped[list["CaseMember"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseMember.position"
+    )
+
+    # Optimistic locking: every UPDATE checks the version it read, so a second editor working
+    # from an older copy fails instead of overwriting the first one's save.
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    @property
+    def monthly_total(self) -> Decimal | None:
+        """The amount the notice shows: monthly for 低保/特困, one-off for 临时救助."""
+        if self.program == Program.DIBAO:
+            return self.monthly_amount
+        if self.program == Program.TEKUN:
+            return (self.basic_amount or Decimal(0)) + (self.care_amount or Decimal(0))
+        return self.amount
+
+    @property
+    def reference(self) -> str:
+        """Case number as staff quote it, e.g. 低保-000123."""
+        return f"{self.program.label}-{self.id:06d}"
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self.program} {self.status}>"
+
+
+class CaseMember(db.Model):
+    """A member of a 低保 household other than the head (家庭成员). Never published."""
+
+    __tablename__ = "case_members"
+    __table_args__ = (UniqueConstraint("case_id", "id_number", name="uq_case_members_case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(80))
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    relation: Mapped[str] = mapped_column(String(10))
+    covered: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    case: Mapped[Case] = relationship(back_populates="members")
+
+
+class ProgramLimit(db.Model):
+    """Sanity ceiling of the amount per program (上限), set by an administrator."""
+
+    __tablename__ = "program_limits"
+    __table_args__ = (
+        CheckConstraint(_one_of("program", Program), name="program_known"),
+        CheckConstraint("ceiling > 0", name="ceiling_positive"),
+    )
+
+    program: Mapped[str] = mapped_column(String(10), primary_key=True)
+    ceiling: Mapped[Decimal] = mapped_column(Money)
+
+
+DEFAULT_CEILINGS = {
+    Program.DIBAO: Decimal("10000.00"),  # per household and month
+    Program.TEKUN: Decimal("5000.00"),  # basic + care, per person and month
+    Program.LINSHI: Decimal("50000.00"),  # one payment
+}

@@ -1,0 +1,175 @@
+"""Case pages: list with filters and search, entry and edit per program, detail, history."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from noticeboard.cases import services
+from noticeboard.cases.forms import case_form
+from noticeboard.cases.models import (
+    CASE_FIELD_LABELS,
+    DIBAO_AREAS,
+    LINSHI_TYPES,
+    SELF_CARE_LEVELS,
+    TEKUN_MODES,
+    CaseStatus,
+    Program,
+)
+from noticeboard.core.errors import DomainError, Forbidden, NotFound
+from noticeboard.core.forms import show_errors
+from noticeboard.extensions import db
+
+bp = Blueprint("cases", __name__, url_prefix="/staff")
+
+LABELS = {
+    "areas": DIBAO_AREAS,
+    "tekun_modes": TEKUN_MODES,
+    "self_care": SELF_CARE_LEVELS,
+    "linshi_types": LINSHI_TYPES,
+}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/")
+def index():
+    filters = services.CaseFilter(
+        program=request.args.get("program")
+        if request.args.get("program") in set(Program)
+        else None,
+        village_id=_int_arg("village"),
+        status=request.args.get("status")
+        if request.args.get("status") in set(CaseStatus)
+        else None,
+        q=request.args.get("q", "")[:40],
+    )
+    page = max(_int_arg("page") or 1, 1)
+    per_page = 50
+    rows, total = services.list_cases(current_user, filters, page, per_page)
+    return render_template(
+        "cases/index.html",
+        cases=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        filters=filters,
+        villages=services.villages_for(current_user),
+        programs=list(Program),
+        statuses=list(CaseStatus),
+    )
+
+
+def _program_or_404(code: str) -> Program:
+    if code not in set(Program):
+        abort(404)
+    return Program(code)
+
+
+@bp.route("/cases/new/<program>", methods=["GET", "POST"])
+def new(program: str):
+    program = _program_or_404(program)
+    if not current_user.can_edit_cases:
+        abort(403)
+    villages = services.villages_for(current_user)
+    adding_row = "add_member" in request.form
+    form = case_form(
+        program,
+        villages,
+        formdata=request.form if request.method == "POST" else None,
+        extra_rows=1 if adding_row else 0,
+    )
+    if request.method == "POST" and not adding_row and form.validate():
+        try:
+            case = services.create_case(current_user, program, form.case_data())
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            flash(f"已保存 {case.reference} {case.applicant_name}", "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/form.html", form=form, program=program, case=None)
+
+
+@bp.route("/cases/<int:case_id>")
+def detail(case_id: int):
+    case = services.get_case(current_user, case_id)
+    return render_template(
+        "cases/detail.html",
+        case=case,
+        labels=LABELS,
+        editable=case.status in services.EDITABLE_STATUSES,
+    )
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+def edit(case_id: int):
+    case = services.get_case(current_user, case_id)
+    if not current_user.can_edit_cases:
+        abort(403)
+    villages = services.villages_for(current_user)
+    adding_row = "add_member" in request.form
+    if request.method == "POST":
+        form = case_form(
+            case.program, villages, formdata=request.form, extra_rows=1 if adding_row else 0
+        )
+        if not adding_row and form.validate():
+            version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+            try:
+                services.update_case(current_user, case_id, form.case_data(), version)
+            except DomainError as error:
+                db.session.rollback()
+                show_errors(form, error)
+            else:
+                flash(f"已保存 {case.reference} 的修改", "success")
+                return redirect(url_for("cases.detail", case_id=case_id))
+    else:
+        form = case_form(case.program, villages, obj=case)
+    return render_template("cases/form.html", form=form, program=case.program, case=case)
+
+
+@bp.route("/cases/<int:case_id>/delete", methods=["POST"])
+def delete(case_id: int):
+    version = request.form.get("version", "")
+    try:
+        services.delete_case(current_user, case_id, int(version) if version.isdigit() else -1)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("cases.detail", case_id=case_id))
+    flash("已删除该草稿案件；删除记录保留在操作日志中", "success")
+    return redirect(url_for("cases.index"))
+
+
+@bp.route("/cases/<int:case_id>/history")
+def history(case_id: int):
+    entries = services.case_history(current_user, case_id)
+    return render_template(
+        "cases/history.html", entries=entries, case_id=case_id, field_labels=CASE_FIELD_LABELS
+    )
+
+
+@bp.route("/admin/limits", methods=["GET", "POST"])
+def limits():
+    if not current_user.is_admin:
+        abort(403)
+    if request.method == "POST":
+        # CSRFProtect has already checked the token of this (and every) POST.
+        program = _program_or_404(request.form.get("program", ""))
+        try:
+            services.set_ceiling(current_user, program, request.form.get("ceiling"))
+            flash(f"已更新{program.label}金额上限", "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        return redirect(url_for("cases.limits"))
+    return render_template("cases/limits.html", limits=[(p, services.ceiling(p)) for p in Program])

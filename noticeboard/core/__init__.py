@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database column types, domain errors, the scope filter, HTTP security."""

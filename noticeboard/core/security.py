@@ -1,0 +1,52 @@
+"""HTTP security headers and the error pages, which never echo request data."""
+
+from flask import Flask, render_template, request
+from werkzeug import exceptions as werkzeug_errors
+
+from noticeboard.core.errors import Forbidden, NotFound
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+ERROR_TITLES = {
+    400: "请求有误",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "请求方式不对",
+    413: "提交内容过大",
+    429: "操作过于频繁",
+    500: "系统出错",
+}
+
+
+def init_security(app: Flask) -> None:
+    @app.after_request
+    def set_security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if request.endpoint and not request.endpoint.startswith(("portal.", "static")):
+            # Staff pages hold personal data: keep them out of shared caches and history.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    def error_page(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template(
+            "errors.html",
+            code=code,
+            title=ERROR_TITLES.get(code, "出错了"),
+            description=getattr(error, "description", None) if code == 429 else None,
+        ), code
+
+    for code in ERROR_TITLES:
+        app.register_error_handler(code, error_page)
+    # A service's NotFound (also: outside the user's scope) and Forbidden are HTTP 404 and 403.
+    app.register_error_handler(NotFound, lambda error: error_page(werkzeug_errors.NotFound()))
+    app.register_error_handler(Forbidden, lambda error: error_page(werkzeug_errors.Forbidden()))

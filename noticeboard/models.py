@@ -1,0 +1,8 @@
+"""Imports every area's models, so Alembic and create_all see the whole schema."""
+
+from noticeboard.accounts.models import User
+from noticeboard.audit.models import AuditEntry
+from noticeboard.cases.models import Case, CaseMember, ProgramLimit
+from noticeboard.regions.models import Region
+
+__all__ = ["AuditEntry", "Case", "CaseMember", "ProgramLimit", "Region", "User"]

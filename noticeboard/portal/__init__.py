@@ -1,0 +1,1 @@
+"""Public pages for residents: no login, masked data only."""

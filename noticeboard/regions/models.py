@@ -1,0 +1,75 @@
+"""The region tree."""
+
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from noticeboard.core.types import StrEnumColumn
+from noticeboard.extensions import db
+
+
+class RegionLevel(enum.StrEnum):
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+    GROUP = "group"
+
+    @property
+    def label(self) -> str:
+        return {"county": "县/区", "township": "乡镇/街道", "village": "村/社区", "group": "组"}[
+            self.value
+        ]
+
+    @property
+    def child(self) -> "RegionLevel | None":
+        order = list(RegionLevel)
+        index = order.index(self)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+class Region(db.Model):
+    """One node of the region tree.
+
+    `path` ("/1/4/9/") lists the ids from the county down to this node, so "everything in a
+    township" is one indexed prefix match instead of a recursive query.
+    """
+
+    __tablename__ = "regions"
+    __table_args__ = (
+        UniqueConstraint("parent_id", "name", name="uq_regions_parent_name"),
+        CheckConstraint("level IN ('county', 'township', 'village', 'group')", name="level_known"),
+        CheckConstraint("(level = 'county') = (parent_id IS NULL)", name="only_county_is_root"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    level: Mapped[RegionLevel] = mapped_column(StrEnumColumn(RegionLevel, 10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    path: Mapped[str] = mapped_column(String(200), index=True, default="")
+    # Supervision phone (监督电话) printed on every notice of this township or county.
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+    parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Region"]] = relationship(back_populates="parent", order_by="Region.name")
+
+    def ancestor(self, level: RegionLevel) -> "Region | None":
+        node: Region | None = self
+        while node is not None and node.level != level:
+            node = node.parent
+        return node
+
+    @property
+    def full_name(self) -> str:
+        names = []
+        node: Region | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    def contains(self, other: "Region") -> bool:
+        return other.path.startswith(self.path)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.id} {self.level} {self.name}>"
