@@ -45,4 +45,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins allowed per client address and account before a pause.
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
-    CASES_PER_PAGE = 50
+    # Days an ended 7-day notice stays readable online before it leaves public view.
+    NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
+    # Objections raised online, per client address.
+    OBJECTION_LIMIT = os.environ.get("OBJECTION_LIMIT", "5 per hour")

@@ -3,6 +3,19 @@
 from noticeboard.accounts.models import User
 from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Case, CaseMember, ProgramLimit
+from noticeboard.masking.models import ChannelPolicy
+from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.regions.models import Region
 
-__all__ = ["AuditEntry", "Case", "CaseMember", "ProgramLimit", "Region", "User"]
+__all__ = [
+    "AuditEntry",
+    "Case",
+    "CaseMember",
+    "ChannelPolicy",
+    "Notice",
+    "NoticeEntry",
+    "Objection",
+    "ProgramLimit",
+    "Region",
+    "User",
+]

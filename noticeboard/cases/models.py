@@ -103,6 +103,8 @@ CASE_FIELD_LABELS = {
     "reason_category": "救助事由",
     "members": "家庭成员",
     "ceiling": "金额上限",
+    "benefit_start": "享受起始",
+    "closing_reason": "原因",
 }
 
 
@@ -168,6 +170,13 @@ class Case(db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Money)
     paid_on: Mapped[date | None] = mapped_column(Date)
     reason_category: Mapped[str | None] = mapped_column(String(20))
+
+    # Approval (审核确认) and its end: benefits start the month after approval.
+    benefit_start: Mapped[date | None] = mapped_column(Date)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Why a case was rejected or terminated (停保原因), as told to the household.
+    closing_reason: Mapped[str | None] = mapped_column(String(500))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

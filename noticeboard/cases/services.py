@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from noticeboard.accounts.models import User
 from noticeboard.audit import services as audit
 from noticeboard.cases.models import (
     DEFAULT_CEILINGS,
@@ -40,7 +41,12 @@ from noticeboard.regions.models import Region, RegionLevel
 
 # Cases can be edited while being prepared or re-investigated, and when an active case's
 # amount changes; a case in notice is frozen until the notice ends or is withdrawn.
-EDITABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.INVESTIGATING, CaseStatus.ACTIVE)
+EDITABLE_STATUSES = (
+    CaseStatus.DRAFT,
+    CaseStatus.INVESTIGATING,
+    CaseStatus.APPROVED,
+    CaseStatus.ACTIVE,
+)
 EXCLUSIVE_PROGRAMS = (Program.DIBAO, Program.TEKUN)
 
 
@@ -305,6 +311,8 @@ def _audit_view(case: Case) -> dict:
         "amount": case.amount,
         "paid_on": case.paid_on,
         "reason_category": case.reason_category,
+        "benefit_start": case.benefit_start,
+        "closing_reason": case.closing_reason,
         "members": [
             f"{m.name} {m.id_number} {m.relation}{'' if m.covered else '（不纳入保障）'}"
             for m in case.members
@@ -379,12 +387,13 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
         "update", "case", case.id, user=user, region_id=case.village_id, before=before, after=after
     )
     db.session.commit()
+    from noticeboard.notices.services import case_changed  # notices build on cases
+
+    case_changed(case, user)
     return case
 
 
 def _stale(case: Case) -> StaleCase:
-    from noticeboard.accounts.models import User
-
     editor = db.session.get(User, case.updated_by_id) if case.updated_by_id else None
     who = editor.display_name if editor else "他人"
     return StaleCase(
@@ -469,13 +478,10 @@ def list_cases(user, filters: CaseFilter, page: int = 1, per_page: int = 50):
 
 def case_history(user, case_id: int):
     """Audit entries of a case in scope; deleted cases are read through the region column."""
-    from noticeboard.audit.models import AuditEntry
-
     entries = audit.history("case", case_id)
     if not entries:
         raise NotFound("未找到该案件")
     region = db.session.get(Region, entries[-1].region_id) if entries[-1].region_id else None
     if region is None or not region_in_scope(user, region):
         raise NotFound("未找到该案件")
-    assert all(isinstance(e, AuditEntry) for e in entries)
     return entries

@@ -2,7 +2,7 @@
 
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from noticeboard.core.types import StrEnumColumn
@@ -49,6 +49,11 @@ class Region(db.Model):
     path: Mapped[str] = mapped_column(String(200), index=True, default="")
     # Supervision phone (监督电话) printed on every notice of this township or county.
     phone: Mapped[str | None] = mapped_column(String(20))
+    # Notice period counted in working days (official holiday calendar) instead of calendar
+    # days; None inherits the parent's choice.
+    working_day_notices: Mapped[bool | None] = mapped_column(Boolean)
+    # Members of the township's assessment panel (评议小组), one per line; None: no panel.
+    assessment_panel: Mapped[str | None] = mapped_column(Text)
 
     parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Region"]] = relationship(back_populates="parent", order_by="Region.name")
@@ -67,6 +72,16 @@ class Region(db.Model):
             names.append(node.name)
             node = node.parent
         return "".join(reversed(names))
+
+    def inherited(self, attribute: str):
+        """The first non-empty value of `attribute` from this region up to the county."""
+        node: Region | None = self
+        while node is not None:
+            value = getattr(node, attribute)
+            if value not in (None, ""):
+                return value
+            node = node.parent
+        return None
 
     def contains(self, other: "Region") -> bool:
         return other.path.startswith(self.path)

@@ -1,0 +1,184 @@
+"""Objections (异议): raised by residents online or recorded by staff, then investigated."""
+
+import secrets
+
+from sqlalchemy import select
+
+from noticeboard.accounts.models import Role
+from noticeboard.audit import services as audit
+from noticeboard.cases.models import CaseStatus
+from noticeboard.cases.validation import FieldError, clean_name, clean_phone
+from noticeboard.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from noticeboard.core.scope import scope_clause
+from noticeboard.core.types import utcnow
+from noticeboard.extensions import db
+from noticeboard.notices.models import (
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Objection,
+    ObjectionChannel,
+    ObjectionOutcome,
+)
+from noticeboard.notices.services import NoticeState, get_notice, notice_state, set_case_status
+from noticeboard.regions.models import Region
+
+TEXT_MIN, TEXT_MAX = 5, 1000
+# No 0/O or 1/I, so a receipt read out over the phone is not misheard.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def _new_receipt() -> str:
+    return "YY-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+
+
+def normalise_receipt(text: str) -> str:
+    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    return "YY-" + cleaned[2:] if cleaned.startswith("YY") else cleaned
+
+
+def _clean(notice: Notice, text: str, name: str, phone: str, line) -> dict:
+    errors: dict[str, list[str]] = {}
+    text = (text or "").strip()
+    if not TEXT_MIN <= len(text) <= TEXT_MAX:
+        errors["text"] = [f"异议内容：请写明情况，{TEXT_MIN} 至 {TEXT_MAX} 字"]
+    values = {"text": text, "contact_name": None, "contact_phone": None, "line": None}
+    if (name or "").strip():
+        try:
+            values["contact_name"] = clean_name(name, "您的姓名")
+        except FieldError as error:
+            errors["name"] = [str(error)]
+    try:
+        values["contact_phone"] = clean_phone(phone, "联系电话")
+    except FieldError as error:
+        errors["phone"] = [str(error)]
+    line_text = str(line or "").strip()
+    if line_text:
+        lines = {e.line: e for e in notice.entries}
+        if not line_text.isdigit() or int(line_text) not in lines:
+            errors["line"] = [f"序号：请填写公示表中的序号（1 至 {len(lines)}），或留空"]
+        else:
+            values["line"] = int(line_text)
+            values["case_id"] = lines[int(line_text)].case_id
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def raise_objection(notice_id: int, text: str, name: str = "", phone: str = "", line=None):
+    """A resident's objection on the public page, only while the notice is in force."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.kind != NoticeKind.PRE_APPROVAL:
+        raise NotFound("未找到该公示")
+    if notice_state(notice) != NoticeState.IN_FORCE:
+        raise DomainError("该公示不在公示期内，不能在线提出异议；如有情况请向乡镇或县民政局反映")
+    values = _clean(notice, text, name, phone, line)
+    return _store(notice, ObjectionChannel.ONLINE, values, None)
+
+
+def record_objection(user, notice_id: int, channel: str, text: str, name="", phone="", line=None):
+    """Staff record an objection received by phone or in person."""
+    notice = get_notice(user, notice_id)
+    if notice.kind != NoticeKind.PRE_APPROVAL or notice.status != NoticeStatus.PUBLISHED:
+        raise DomainError("只能对已发布的拟保公示登记异议")
+    if channel not in (ObjectionChannel.PHONE, ObjectionChannel.VISIT):
+        raise ValidationFailed({"channel": ["来源：请选择电话反映或来访反映"]})
+    values = _clean(notice, text, name, phone, line)
+    return _store(notice, ObjectionChannel(channel), values, user)
+
+
+def _store(notice: Notice, channel: ObjectionChannel, values: dict, user) -> Objection:
+    objection = Objection(
+        notice_id=notice.id,
+        channel=channel,
+        receipt_no=_new_receipt(),
+        recorded_by_id=user.id if user else None,
+        **values,
+    )
+    db.session.add(objection)
+    db.session.flush()
+    # The audit log is staff-only, but it still gets no contact details: they are not changes.
+    audit.record(
+        "create",
+        "objection",
+        objection.id,
+        user=user,
+        region_id=notice.region_id,
+        after={"notice": str(notice.id), "line": objection.line, "channel": channel.label},
+    )
+    db.session.commit()
+    return objection
+
+
+def objections_in_scope(user, notice_id: int | None = None, only_open: bool = False):
+    query = (
+        select(Objection)
+        .join(Objection.notice)
+        .join(Region, Region.id == Notice.region_id)
+        .where(scope_clause(user))
+        .order_by(Objection.created_at.desc())
+    )
+    if notice_id is not None:
+        query = query.where(Objection.notice_id == notice_id)
+    if only_open:
+        query = query.where(Objection.outcome.is_(None))
+    return list(db.session.scalars(query))
+
+
+def get_objection(user, objection_id: int) -> Objection:
+    objection = db.session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound("未找到该异议")
+    get_notice(user, objection.notice_id)  # scope check: another township's answers 404
+    return objection
+
+
+def resolve_objection(
+    user, objection_id: int, outcome: str, investigation: str, case_id: int | None = None
+) -> Objection:
+    """Record the investigation and outcome. Upheld: the case goes back to investigation."""
+    if user.role not in (Role.CLERK, Role.REVIEWER, Role.COUNTY, Role.ADMIN):
+        raise Forbidden("没有办理异议的权限")
+    objection = get_objection(user, objection_id)
+    if not objection.is_open:
+        raise DomainError(f"异议 {objection.receipt_no} 已办结")
+    errors: dict[str, list[str]] = {}
+    if outcome not in set(ObjectionOutcome):
+        errors["outcome"] = ["办理结果：请选择异议成立或不成立"]
+    investigation = (investigation or "").strip()
+    if not 5 <= len(investigation) <= 2000:
+        errors["investigation"] = ["调查核实情况：请写明核实经过和结论（5 至 2000 字）"]
+    target_case_id = objection.case_id or (int(case_id) if str(case_id or "").isdigit() else None)
+    entries = {e.case_id: e for e in objection.notice.entries}
+    if outcome == ObjectionOutcome.UPHELD and target_case_id not in entries:
+        errors["case_id"] = ["涉及对象：异议成立时请选择公示表中涉及的对象"]
+    if errors:
+        raise ValidationFailed(errors)
+    objection.outcome = ObjectionOutcome(outcome)
+    objection.investigation = investigation
+    objection.resolved_at = utcnow()
+    objection.resolved_by_id = user.id
+    if outcome == ObjectionOutcome.UPHELD:
+        objection.case_id = target_case_id
+        case = entries[target_case_id].case
+        if case.status == CaseStatus.IN_NOTICE:
+            set_case_status(
+                case, CaseStatus.INVESTIGATING, user, f"异议 {objection.receipt_no} 成立"
+            )
+    audit.record(
+        "update",
+        "objection",
+        objection.id,
+        user=user,
+        region_id=objection.notice.region_id,
+        before={"outcome": None},
+        after={"outcome": objection.outcome.label},
+    )
+    db.session.commit()
+    return objection
+
+
+def lookup_receipt(receipt: str) -> Objection | None:
+    return db.session.scalar(
+        select(Objection).where(Objection.receipt_no == normalise_receipt(receipt))
+    )
