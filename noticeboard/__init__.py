@@ -31,13 +31,28 @@ def create_app(config: dict | None = None) -> Flask:
     init_security(app)
 
     from noticeboard.accounts.views import bp as accounts_bp
+    from noticeboard.api.views import bp as api_bp
     from noticeboard.audit.views import bp as audit_bp
     from noticeboard.cases.views import bp as cases_bp
+    from noticeboard.masking.views import bp as masking_bp
+    from noticeboard.notices.views import bp as notices_bp
     from noticeboard.portal.views import bp as portal_bp
     from noticeboard.regions.views import bp as regions_bp
 
-    for blueprint in (portal_bp, accounts_bp, regions_bp, cases_bp, audit_bp):
+    blueprints = (
+        portal_bp,
+        api_bp,
+        accounts_bp,
+        regions_bp,
+        cases_bp,
+        notices_bp,
+        masking_bp,
+        audit_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # The JSON API takes no forms and sets no cookies; CSRF protects forms, not GETs.
+    csrf.exempt(api_bp)
 
     from noticeboard.cli import register_cli
 

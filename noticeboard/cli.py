@@ -96,6 +96,9 @@ def demo_command(if_empty):
 
 
 def register_cli(app: Flask) -> None:
+    from noticeboard.notices.cli import notices_cli
+
+    app.cli.add_command(notices_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

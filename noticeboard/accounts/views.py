@@ -9,6 +9,7 @@ from noticeboard.accounts.forms import LoginForm, UserForm
 from noticeboard.accounts.models import User
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
+from noticeboard.core.security import safe_next
 from noticeboard.core.scope import scope_clause
 from noticeboard.extensions import db, limiter, login_manager
 from noticeboard.regions.models import Region
@@ -26,13 +27,6 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_FAILURE_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths, so a crafted link cannot bounce a clerk to a look-alike site.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("cases.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     _login_limit,
@@ -47,7 +41,7 @@ def login():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         flash("用户名或密码不正确", "error")
         return render_template("accounts/login.html", form=form), 401
     return render_template("accounts/login.html", form=form)

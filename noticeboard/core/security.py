@@ -1,6 +1,6 @@
 """HTTP security headers and the error pages, which never echo request data."""
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from werkzeug import exceptions as werkzeug_errors
 
 from noticeboard.core.errors import Forbidden, NotFound
@@ -50,3 +50,11 @@ def init_security(app: Flask) -> None:
     # A service's NotFound (also: outside the user's scope) and Forbidden are HTTP 404 and 403.
     app.register_error_handler(NotFound, lambda error: error_page(werkzeug_errors.NotFound()))
     app.register_error_handler(Forbidden, lambda error: error_page(werkzeug_errors.Forbidden()))
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """`target` if it is a path on this site, else the default (staff home)."""
+    # Only same-site paths, so a crafted link cannot bounce a user to a look-alike site.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default or url_for("cases.index")

@@ -679,3 +679,16 @@ def activate_due(today: date | None = None) -> int:
         set_case_status(case, CaseStatus.ACTIVE, None, "开始享受")
     db.session.commit()
     return len(due)
+
+
+def ended_on(today: date) -> list[Notice]:
+    """7-day notices whose last day was yesterday (for the housekeeping report)."""
+    return list(
+        db.session.scalars(
+            select(Notice).where(
+                Notice.kind == NoticeKind.PRE_APPROVAL,
+                Notice.status == NoticeStatus.PUBLISHED,
+                Notice.end_date == today - timedelta(days=1),
+            )
+        )
+    )

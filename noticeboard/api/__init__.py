@@ -1,0 +1,1 @@
+"""Read-only public JSON API (online channel only)."""
