@@ -1,4 +1,10 @@
-"""Demo data: one county, two townships, villages, realistic cases and one user per role."""
+"""Demo data: one county, two townships, villages, realistic cases and one user per role, and
+notices in every state (in force, ended, awaiting approval, objected, re-noticed, withdrawn,
+corrected, draft), long-term rosters with history and last month's 临时救助 lists.
+
+Everything goes through the real services, as the staff would do it. Past notices are made by
+giving the notice services the day they happened on (`today=`), never by faking the clock.
+"""
 
 import random
 from datetime import date, timedelta
@@ -10,8 +16,12 @@ from stdnum.cn import ric
 from noticeboard.accounts.models import Role
 from noticeboard.accounts.services import create_user
 from noticeboard.cases import services as cases
-from noticeboard.cases.models import LINSHI_REASONS, Program
+from noticeboard.cases.models import LINSHI_REASONS, Case, Program
+from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
+from noticeboard.notices import objections
+from noticeboard.notices import services as notices
+from noticeboard.notices.models import Notice, ObjectionChannel, ObjectionOutcome
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region
 
@@ -66,14 +76,15 @@ def load_demo(seed: int = 2026) -> dict:
         raise RuntimeError("database already holds regions; demo data is for an empty one")
     rng = random.Random(seed)
     used_ids: set[str] = set()
+    today = local_today()
     county = create_region(COUNTY[0], RegionLevel.COUNTY, phone=COUNTY[1])
     townships = {}
-    villages = []
+    villages = {}
     for (name, phone), village_names in TOWNSHIPS.items():
         township = create_region(name, RegionLevel.TOWNSHIP, county, phone)
         townships[name] = township
         for village_name in village_names:
-            villages.append((township, create_region(village_name, RegionLevel.VILLAGE, township)))
+            villages[village_name] = create_region(village_name, RegionLevel.VILLAGE, township)
 
     users = {}
     for username, display, role, township in DEMO_USERS:
@@ -81,84 +92,276 @@ def load_demo(seed: int = 2026) -> dict:
         users[username] = create_user(username, DEMO_PASSWORD, role, region, display)
     db.session.commit()
 
-    clerks = {"新店镇": users["clerk"], "城关街道": users["clerk2"]}
-    created = 0
-    for township, village in villages:
-        clerk = clerks[township.name]
+    story = _Story(users, townships, villages, rng, used_ids, today)
+    for village in villages.values():
         for _ in range(rng.randint(3, 5)):
-            _demo_dibao(clerk, village, rng, used_ids)
-            created += 1
+            story.new_case(village, Program.DIBAO, _dibao_data(village, rng, used_ids))
         for _ in range(rng.randint(1, 2)):
-            _demo_tekun(clerk, village, rng, used_ids)
-            created += 1
-        for _ in range(rng.randint(1, 3)):
-            _demo_linshi(clerk, village, rng, used_ids)
-            created += 1
-    return {"regions": 1 + len(townships) + len(villages), "users": len(users), "cases": created}
+            story.new_case(village, Program.TEKUN, _tekun_data(village, rng, used_ids))
+        for i in range(rng.randint(1, 3)):
+            # The first is paid last month, so every village has something for last month's list.
+            paid_on = _paid_on(rng, today, last_month=i == 0 or rng.random() < 0.6)
+            story.new_case(village, Program.LINSHI, _linshi_data(village, rng, used_ids, paid_on))
+    story.play()
+    return {
+        "regions": 1 + len(townships) + len(villages),
+        "users": len(users),
+        "cases": db.session.scalar(select(func.count()).select_from(Case)),
+        "notices": db.session.scalar(select(func.count()).select_from(Notice)),
+    }
 
 
-def _demo_dibao(clerk, village, rng, used_ids):
+class _Story:
+    """Plays the notice lifecycle out in the demo villages, as the staff would, so that every
+    state a notice can be in is there to look at: maker/checker (the clerk prepares, the
+    township's reviewer publishes), approval by the county, objections, corrections."""
+
+    def __init__(self, users, townships, villages, rng, used_ids, today: date):
+        self.users, self.townships, self.villages = users, townships, villages
+        self.rng, self.used_ids, self.today = rng, used_ids, today
+        self.county = users["county"]
+        self.pools: dict[tuple[str, Program], list[Case]] = {}
+        self.data_of: dict[int, dict] = {}
+
+    def new_case(self, village: Region, program: Program, data: dict) -> Case:
+        clerk, _ = self.staff(village.name)
+        case = cases.create_case(clerk, program, data)
+        self.pools.setdefault((village.name, program), []).append(case)
+        self.data_of[case.id] = data
+        return case
+
+    def staff(self, village: str):
+        """The (clerk, reviewer) of the village's township."""
+        township = self.villages[village].parent.name
+        if township == "新店镇":
+            return self.users["clerk"], self.users["reviewer"]
+        return self.users["clerk2"], self.users["reviewer2"]
+
+    def take(self, village: str, program: Program, count: int = 1) -> list[Case]:
+        pool = self.pools[(village, program)]
+        if len(pool) < count:
+            raise RuntimeError(f"demo: {village} has too few {program} cases")
+        taken, self.pools[(village, program)] = pool[:count], pool[count:]
+        return taken
+
+    def notice(self, village: str, program: Program, listed: list[Case], days_ago: int) -> Notice:
+        """Prepare and publish a 7-day notice that started `days_ago` days ago."""
+        clerk, reviewer = self.staff(village)
+        start = self.today - timedelta(days=days_ago)
+        then = start if days_ago > 0 else None  # the services' own calendar for today
+        ids = [c.id for c in listed]
+        draft = notices.prepare_notice(
+            clerk, self.villages[village].id, program, ids, start=start, today=then
+        )
+        return notices.publish_notice(reviewer, draft.id, today=then)
+
+    def edit(self, case: Case, change) -> None:
+        """Edit a case as the clerk does on its form: the whole data, with `change` applied."""
+        data = self.data_of[case.id]
+        change(data)
+        clerk, _ = self.staff(case.village.name)
+        cases.update_case(clerk, case.id, data, db.session.get(Case, case.id).version)
+
+    def play(self) -> None:
+        self.approved_with_history()
+        self.in_force_with_objections()
+        self.objection_upheld_and_renoticed()
+        self.withdrawn_and_corrected()
+        self.ended_awaiting_approval()
+        self.draft_awaiting_publication()
+        self.linshi_lists()
+
+    def approved_with_history(self) -> None:
+        """Notices that ended weeks ago, approved by the county: standing rosters, one of them
+        with three versions (two approvals, then a termination with its reason)."""
+        first, second = self.take("东风村", Program.DIBAO, 2)
+        notice = self.notice("东风村", Program.DIBAO, [first, second], 45)
+        for case in (first, second):  # one by one: each approval is a new roster version
+            notices.approve_case(self.county, case.id, today=notice.end_date + timedelta(days=3))
+        for village, program, days_ago in (
+            ("东风村", Program.TEKUN, 40),
+            ("南门社区", Program.DIBAO, 50),
+        ):
+            listed = self.take(village, program)
+            notice = self.notice(village, program, listed, days_ago)
+            notices.approve_case(
+                self.county, listed[0].id, today=notice.end_date + timedelta(days=2)
+            )
+        notices.activate_due(self.today)  # approved over a month ago: benefits have started
+        clerk, _ = self.staff("东风村")
+        notices.terminate_case(clerk, first.id, "家庭成员外出务工，家庭人均收入已超过当地低保标准")
+
+    def in_force_with_objections(self) -> None:
+        """7-day notices in force in both townships, from their first day to their last."""
+        notice = self.notice("东风村", Program.DIBAO, self.take("东风村", Program.DIBAO), 2)
+        objections.raise_objection(
+            notice.id, "该户的儿子在县城开了一家超市，家里还买了小轿车，请核实。", line=1
+        )
+
+        clerk, reviewer = self.staff("红星村")
+        notice = self.notice("红星村", Program.TEKUN, self.take("红星村", Program.TEKUN), 3)
+        objection = objections.record_objection(
+            clerk,
+            notice.id,
+            ObjectionChannel.PHONE,
+            "来电反映该老人有儿子在外地工作，不应认定为特困人员。",
+            name="王建国",
+            phone="13905910000",
+            line=1,
+        )
+        objections.resolve_objection(
+            reviewer,
+            objection.id,
+            ObjectionOutcome.NOT_UPHELD,
+            "经入户核查并由村委会出具证明，该老人无子女，反映人所说系其侄子，不是法定赡养义务人。"
+            "异议不成立，已电话告知反映人。",
+        )
+        for village, program, count, days_ago in (
+            ("南门社区", Program.DIBAO, 1, 1),
+            ("北街社区", Program.TEKUN, 1, 6),  # its last day
+            ("西湖村", Program.DIBAO, 2, 0),
+            ("西湖村", Program.TEKUN, 1, 5),
+        ):
+            self.notice(village, program, self.take(village, program, count), days_ago)
+
+    def objection_upheld_and_renoticed(self) -> None:
+        """An upheld objection sends a household back to 复查中; with its amount recalculated
+        it goes into a new 7-day notice (重新公示)."""
+        village = self.villages["向阳村"]
+        # One person, no members: editing a case that keeps its members currently fails
+        # (cases.update_case re-inserts them before deleting the old rows).
+        data = _dibao_data(village, self.rng, self.used_ids, relations=[])
+        objected = self.new_case(village, Program.DIBAO, data)
+        self.pools[("向阳村", Program.DIBAO)].remove(objected)  # listed here, not left over
+        listed = [objected, *self.take("向阳村", Program.DIBAO)]
+        notice = self.notice("向阳村", Program.DIBAO, listed, 4)
+        line = next(e.line for e in notice.entries if e.case_id == objected.id)
+        objection = objections.raise_objection(
+            notice.id, "这户在村口开了一家小卖部，每月有经营收入，保障金额偏高。", line=line
+        )
+        clerk, _ = self.staff("向阳村")
+        objections.resolve_objection(
+            clerk,
+            objection.id,
+            ObjectionOutcome.UPHELD,
+            "经入户核查，户主经营小卖部，月均净收入约 300 元，申请时未申报。异议成立，"
+            "按补差方式调减保障金额后重新公示。",
+        )
+
+        def with_the_shop_income(values):
+            values["monthly_amount"] = str(Decimal(values["monthly_amount"]) - 300)
+
+        self.edit(objected, with_the_shop_income)
+        self.notice("向阳村", Program.DIBAO, [objected], 0)
+
+    def withdrawn_and_corrected(self) -> None:
+        clerk, reviewer = self.staff("青山村")
+        notice = self.notice("青山村", Program.DIBAO, self.take("青山村", Program.DIBAO), 1)
+        notices.withdraw_notice(reviewer, notice.id, "公示表中该户保障人数有误，撤回核实后重新公示")
+        tekun = self.take("青山村", Program.TEKUN)
+        old = self.notice("青山村", Program.TEKUN, tekun, 3)
+        draft = notices.prepare_correction(
+            clerk, old.id, "经复核，该对象生活自理能力评估有误，照料护理标准已更正"
+        )
+
+        def reassessed(values):
+            level = "partial" if values["self_care"] != "partial" else "none"
+            values["self_care"], values["care_amount"] = level, CARE_AMOUNTS[level]
+
+        self.edit(tekun[0], reassessed)
+        notices.publish_notice(reviewer, draft.id)
+
+    def ended_awaiting_approval(self) -> None:
+        """Ended with no objection: these wait in the county's approval queue."""
+        self.notice("红星村", Program.DIBAO, self.take("红星村", Program.DIBAO, 2), 9)
+        self.notice("北街社区", Program.DIBAO, self.take("北街社区", Program.DIBAO), 8)
+
+    def draft_awaiting_publication(self) -> None:
+        clerk, _ = self.staff("新店社区")
+        listed = [c.id for c in self.take("新店社区", Program.DIBAO, 2)]
+        village = self.villages["新店社区"]
+        notices.prepare_notice(clerk, village.id, Program.DIBAO, listed)
+
+    def linshi_lists(self) -> None:
+        """事后公示 of last month's 临时救助: one village's list, one township-wide list."""
+        last_month = (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        _, reviewer = self.staff("东风村")
+        notices.publish_linshi_list(reviewer, self.villages["东风村"].id, last_month)
+        _, reviewer2 = self.staff("南门社区")
+        notices.publish_linshi_list(reviewer2, self.townships["城关街道"].id, last_month)
+
+
+CARE_AMOUNTS = {"full": "150.00", "partial": "450.00", "none": "900.00"}
+
+
+def _covered(data: dict) -> int:
+    return 1 + sum(bool(m["covered"]) for m in data["members"])
+
+
+def _dibao_data(village, rng, used_ids, relations: list[str] | None = None) -> dict:
+    """A 低保 household; with `relations`, exactly those members, all covered."""
+    chosen = relations is not None
+    if relations is None:
+        relations = rng.sample(["配偶", "子女", "子女", "父母"], rng.randint(0, 3))
     members = []
-    for relation in rng.sample(["配偶", "子女", "子女", "父母"], rng.randint(0, 3)):
-        young, old = {"配偶": (30, 70), "子女": (3, 30), "父母": (60, 90)}[relation]
+    for relation in relations:
+        young, old = {"配偶": (30, 70), "子女": (18, 30), "父母": (60, 90)}[relation]
         members.append(
             {
                 "name": _name(rng),
                 "id_number": _resident_id(rng, _born(rng, young, old), used_ids),
                 "relation": relation,
-                "covered": rng.random() > 0.1,
+                "covered": chosen or rng.random() > 0.1,
             }
         )
     rural = village.name.endswith("村")
     per_person = Decimal(rng.choice([620, 680, 740] if rural else [860, 900, 950]))
-    cases.create_case(
-        clerk,
-        Program.DIBAO,
-        {
-            "village_id": village.id,
-            "group_name": f"{rng.randint(1, 8)}组" if rural else None,
-            "applicant_name": _name(rng),
-            "applicant_id_number": _resident_id(rng, _born(rng, 30, 80), used_ids),
-            "applicant_phone": f"13{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}",
-            "dibao_area": "rural" if rural else "urban",
-            "dibao_category": rng.choice(["A类", "B类", "C类", ""]),
-            "monthly_amount": str(per_person * (1 + sum(m["covered"] for m in members))),
-            "members": members,
-        },
-    )
+    data = {
+        "village_id": village.id,
+        "group_name": f"{rng.randint(1, 8)}组" if rural else None,
+        "applicant_name": _name(rng),
+        "applicant_id_number": _resident_id(rng, _born(rng, 30, 80), used_ids),
+        "applicant_phone": f"13{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}",
+        "dibao_area": "rural" if rural else "urban",
+        "dibao_category": rng.choice(["A类", "B类", "C类", ""]),
+        "members": members,
+    }
+    data["monthly_amount"] = str(per_person * _covered(data))
+    return data
 
 
-def _demo_tekun(clerk, village, rng, used_ids):
+def _tekun_data(village, rng, used_ids) -> dict:
     self_care = rng.choice(["full", "full", "partial", "none"])
-    cases.create_case(
-        clerk,
-        Program.TEKUN,
-        {
-            "village_id": village.id,
-            "applicant_name": _name(rng),
-            "applicant_id_number": _resident_id(rng, _born(rng, 60, 95), used_ids),
-            "tekun_mode": rng.choice(["dispersed", "dispersed", "centralised"]),
-            "self_care": self_care,
-            "basic_amount": "1170.00",
-            "care_amount": {"full": "150.00", "partial": "450.00", "none": "900.00"}[self_care],
-        },
-    )
+    return {
+        "village_id": village.id,
+        "applicant_name": _name(rng),
+        "applicant_id_number": _resident_id(rng, _born(rng, 60, 95), used_ids),
+        "tekun_mode": rng.choice(["dispersed", "dispersed", "centralised"]),
+        "self_care": self_care,
+        "basic_amount": "1170.00",
+        "care_amount": CARE_AMOUNTS[self_care],
+    }
 
 
-def _demo_linshi(clerk, village, rng, used_ids):
+def _paid_on(rng, today: date, last_month: bool) -> date:
+    """A day of last month, or of this month up to today."""
+    this_month = today.replace(day=1)
+    if last_month or today.day == 1:
+        first = (this_month - timedelta(days=1)).replace(day=1)
+        return first + timedelta(days=rng.randint(0, (this_month - first).days - 1))
+    return this_month + timedelta(days=rng.randint(0, today.day - 1))
+
+
+def _linshi_data(village, rng, used_ids, paid_on: date) -> dict:
     kind = rng.choice(["emergency", "expenditure"])
-    cases.create_case(
-        clerk,
-        Program.LINSHI,
-        {
-            "village_id": village.id,
-            "applicant_name": _name(rng),
-            "applicant_id_number": _resident_id(rng, _born(rng, 20, 80), used_ids),
-            "linshi_type": kind,
-            "reason_category": rng.choice(
-                LINSHI_REASONS[:5] if kind == "emergency" else LINSHI_REASONS[5:]
-            ),
-            "amount": f"{rng.randint(5, 60) * 100}.00",
-            "paid_on": (date.today() - timedelta(days=rng.randint(3, 40))).isoformat(),
-        },
-    )
+    return {
+        "village_id": village.id,
+        "applicant_name": _name(rng),
+        "applicant_id_number": _resident_id(rng, _born(rng, 20, 80), used_ids),
+        "linshi_type": kind,
+        "reason_category": rng.choice(
+            LINSHI_REASONS[:5] if kind == "emergency" else LINSHI_REASONS[5:]
+        ),
+        "amount": f"{rng.randint(5, 60) * 100}.00",
+        "paid_on": paid_on.isoformat(),
+    }

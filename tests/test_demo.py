@@ -1,21 +1,48 @@
-"""Demo data: what `make run` loads on first start."""
+"""Demo data: what `make run` loads on first start, and the `today=` hook it builds history with."""
 
+import json
+import re
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from noticeboard.accounts.models import Role, User
-from noticeboard.cases.models import Case, Program
+from noticeboard.cases.models import Case, CaseStatus, Program
+from noticeboard.core.dates import local_today
+from noticeboard.core.errors import ValidationFailed
 from noticeboard.extensions import db
+from noticeboard.notices import services as notices
+from noticeboard.notices.models import (
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Objection,
+    ObjectionChannel,
+    ObjectionOutcome,
+)
+from noticeboard.notices.periods import days_left
+from noticeboard.notices.services import NoticeState
 from noticeboard.regions.models import Region, RegionLevel
 
 
-def test_demo_loads_a_county_with_townships_villages_cases_and_users(app):
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def demo(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0, result.output
-    assert "clerk" in result.output and "demo-pass-2026" in result.output
+    return runner, result.output
 
-    def count(model, *where):
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+def test_demo_loads_a_county_with_townships_villages_cases_and_users(demo):
+    runner, output = demo
+    assert "clerk" in output and "demo-pass-2026" in output
+    for username in ("admin", "county", "clerk", "reviewer", "clerk2", "reviewer2"):
+        assert f"  {username} " in output
 
     assert count(Region, Region.level == RegionLevel.COUNTY) == 1
     assert count(Region, Region.level == RegionLevel.TOWNSHIP) == 2
@@ -28,3 +55,168 @@ def test_demo_loads_a_county_with_townships_villages_cases_and_users(app):
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "kept as it is" in again.output
     assert count(Region) == 11
+
+
+# One demo load per test is ~0.6 s, so each test below makes several checks of one load.
+
+
+def test_demo_public_pages_answer_and_show_no_personal_data(demo, client):
+    _check_every_public_page_answers(client)
+    _check_no_personal_data_in_online_snapshots()
+
+
+def test_demo_has_notices_in_every_state_with_objections(demo):
+    _check_notice_states()
+    _check_published_by_a_reviewer_not_their_maker()
+    _check_objections_open_resolved_and_upheld_with_a_renotice()
+
+
+def _check_notice_states():
+    every = list(db.session.scalars(select(Notice)))
+    states = {notices.notice_state(n) for n in every}
+    assert {
+        NoticeState.IN_FORCE,
+        NoticeState.ENDED,
+        NoticeState.SUPERSEDED,
+        NoticeState.WITHDRAWN,
+        NoticeState.DRAFT,
+    } <= states
+
+    # 7-day notices in force in both townships, for both programs, at different points of
+    # their period.
+    in_force = [
+        n
+        for n in every
+        if n.kind == NoticeKind.PRE_APPROVAL and notices.notice_state(n) == NoticeState.IN_FORCE
+    ]
+    assert {n.region.parent.name for n in in_force} == {"新店镇", "城关街道"}
+    assert {n.program for n in in_force} == {Program.DIBAO, Program.TEKUN}
+    left = {days_left(n.end_date, local_today()) for n in in_force}
+    assert min(left) == 1 and max(left) == 7 and len(left) >= 4
+
+    # A correction superseded a 7-day notice; the draft waits for a reviewer.
+    corrected = [n for n in every if n.kind == NoticeKind.PRE_APPROVAL and n.supersedes_id]
+    assert corrected and notices.notice_state(corrected[0].supersedes) == NoticeState.SUPERSEDED
+    draft = next(n for n in every if n.status == NoticeStatus.DRAFT)
+    assert draft.prepared_by.role == Role.CLERK
+
+
+def _check_published_by_a_reviewer_not_their_maker():
+    for notice in db.session.scalars(
+        select(Notice).where(
+            Notice.kind == NoticeKind.PRE_APPROVAL, Notice.published_at.is_not(None)
+        )
+    ):
+        assert notice.published_by.role == Role.REVIEWER
+        assert notice.published_by.region_id == notice.region.parent_id
+        assert notice.published_by_id != notice.prepared_by_id
+        # Backdated history is issued on its own first day, not on the day the demo loaded.
+        assert notices.snapshot_of(notice, "online")["issued_on"] == notice.start_date.isoformat()
+
+
+def test_demo_has_rosters_approvals_and_temporary_assistance_lists(demo):
+    _check_rosters_and_approvals()
+    _check_last_months_temporary_assistance_lists()
+
+
+def _check_rosters_and_approvals():
+    rosters = list(db.session.scalars(select(Notice).where(Notice.kind == NoticeKind.ROSTER)))
+    assert rosters
+    assert {r.published_by.role for r in rosters} == {Role.COUNTY, Role.CLERK}
+    superseded = [r for r in rosters if notices.notice_state(r) == NoticeState.SUPERSEDED]
+    assert superseded
+    village = superseded[0].region
+    versions = notices.roster_versions(village, superseded[0].program)
+    assert len(versions) >= 3
+    assert any("终止" in (v.supersede_reason or "") for v in versions)
+    assert count(Case, Case.status == CaseStatus.TERMINATED) >= 1
+    assert count(Case, Case.status.in_([CaseStatus.APPROVED, CaseStatus.ACTIVE])) >= 2
+
+    county = db.session.scalar(select(User).where(User.role == Role.COUNTY))
+    queue = notices.approval_queue(county)
+    assert queue
+    assert all(notices.notice_state(n) == NoticeState.ENDED for _, n in queue)
+
+
+def _check_objections_open_resolved_and_upheld_with_a_renotice():
+    objections = list(db.session.scalars(select(Objection)))
+    assert any(o.is_open and o.channel == ObjectionChannel.ONLINE for o in objections)
+    assert any(
+        o.channel == ObjectionChannel.PHONE and o.outcome == ObjectionOutcome.NOT_UPHELD
+        for o in objections
+    )
+    upheld = next(o for o in objections if o.outcome == ObjectionOutcome.UPHELD)
+    renotice = notices.latest_notice_of(upheld.case)
+    assert renotice.id != upheld.notice_id
+    assert notices.notice_state(renotice) == NoticeState.IN_FORCE
+    assert upheld.case.status == CaseStatus.IN_NOTICE
+
+
+def _check_last_months_temporary_assistance_lists():
+    last_month = (local_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    lists = list(db.session.scalars(select(Notice).where(Notice.kind == NoticeKind.LINSHI_LIST)))
+    assert {n.region.level for n in lists} == {RegionLevel.VILLAGE, RegionLevel.TOWNSHIP}
+    for notice in lists:
+        assert notice.month == last_month
+        assert notices.snapshot_of(notice, "online")["rows"]
+        assert notices.in_public_view(notice)
+
+
+def _check_no_personal_data_in_online_snapshots():
+    secrets = set()
+    for case in db.session.scalars(select(Case)):
+        secrets |= {case.applicant_id_number, case.applicant_phone} - {None}
+        secrets |= {m.id_number for m in case.members} | {m.name for m in case.members}
+    for notice in db.session.scalars(select(Notice).where(Notice.published_at.is_not(None))):
+        text = json.dumps(notices.snapshot_of(notice, "online"), ensure_ascii=False)
+        assert not [s for s in secrets if s in text], notice.title
+
+
+def _check_every_public_page_answers(client):
+    """Follow the portal from the home page: townships, villages, notices all render."""
+    seen, todo = set(), ["/"]
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        page = client.get(url)
+        assert page.status_code == 200, url
+        todo += re.findall(
+            r'href="(/(?:townships|villages|notices)/\d+)"', page.get_data(as_text=True)
+        )
+    notices_seen = {u for u in seen if u.startswith("/notices/")}
+    in_view = [n for n in db.session.scalars(select(Notice)) if notices.in_public_view(n)]
+    assert notices_seen == {f"/notices/{n.id}" for n in in_view}
+
+
+# ---------------------------------------------------------------- the `today=` hook
+
+
+def test_a_notice_can_be_prepared_and_published_on_a_given_past_day(world, factory):
+    case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    past = local_today() - timedelta(days=20)
+    draft = notices.prepare_notice(
+        world.clerk_a, world.village_a.id, Program.DIBAO, [case.id], start=past, today=past
+    )
+    notice = notices.publish_notice(world.reviewer_a, draft.id, today=past)
+    assert (notice.start_date, notice.end_date) == (past, past + timedelta(days=6))
+    assert notices.snapshot_of(notice, "online")["issued_on"] == past.isoformat()
+    assert f"{past.year}年{past.month}月" in notice.title
+    assert notices.notice_state(notice) == NoticeState.ENDED
+    assert notices.approval_queue(world.county_officer) == [(case, notice)]
+
+
+def test_without_today_the_real_calendar_still_rules(world, factory):
+    case = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
+    past = local_today() - timedelta(days=3)
+    with pytest.raises(ValidationFailed, match="不能早于今天"):
+        notices.prepare_notice(world.clerk_a, world.village_a.id, Program.TEKUN, [case.id], past)
+    # A draft dated in the past is moved to today when it is published for real.
+    draft = notices.prepare_notice(
+        world.clerk_a, world.village_a.id, Program.TEKUN, [case.id], start=past, today=past
+    )
+    notice = notices.publish_notice(world.reviewer_a, draft.id)
+    assert notice.start_date == local_today()
+    assert notices.snapshot_of(notice, "online")["issued_on"] == local_today().isoformat()
+    assert notices.notice_state(notice) == NoticeState.IN_FORCE

@@ -9,8 +9,8 @@ from noticeboard.accounts.forms import LoginForm, UserForm
 from noticeboard.accounts.models import User
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
-from noticeboard.core.security import safe_next
 from noticeboard.core.scope import scope_clause
+from noticeboard.core.security import safe_next
 from noticeboard.extensions import db, limiter, login_manager
 from noticeboard.regions.models import Region
 from noticeboard.regions.services import regions_within

@@ -1,5 +1,76 @@
 """/api/v1: notices in public view, with the masked online snapshot."""
 
-from flask import Blueprint
+import json
+
+from flask import Blueprint, current_app, request, url_for
+
+from noticeboard.core.errors import NotFound
+from noticeboard.portal import services
+from noticeboard.portal.services import PublicNotice
+from noticeboard.regions.models import RegionLevel
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_CACHE = "public, max-age=60"
+
+
+def _json(payload, status: int = 200):
+    # UTF-8 rather than \\u escapes: the content is Chinese, and readable JSON is easier to audit.
+    response = current_app.response_class(
+        json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json"
+    )
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@bp.errorhandler(NotFound)
+def not_found(error):
+    return _json({"error": "not found"}, 404)
+
+
+def _summary(shown: PublicNotice) -> dict:
+    notice, content = shown.notice, shown.content
+    return {
+        "id": notice.id,
+        "kind": content["kind"],
+        "program": content["program"],
+        "title": content["title"],
+        "region": content["region"],
+        "period": content["period"],
+        "month": content["month"],
+        "state": str(shown.state),
+        "state_label": shown.state.label,
+        "published_at": notice.published_at.isoformat(),
+        "sha256": notice.sha256_online,
+        "verification_code": notice.verification_code,
+        "url": url_for("portal.notice", notice_id=notice.id, _external=True),
+    }
+
+
+def _region_filter():
+    """?village=<id> or ?township=<id>; the village wins when both are given."""
+    for name, level in (("village", RegionLevel.VILLAGE), ("township", RegionLevel.TOWNSHIP)):
+        value = request.args.get(name, "").strip()
+        if value:
+            if not value.isdigit():
+                raise NotFound()
+            return services.region_of_level(int(value), level)
+    return None
+
+
+@bp.route("/notices")
+def notices():
+    shown = services.listed_notices(_region_filter())
+    return _json({"notices": [_summary(p) for p in shown], "count": len(shown)})
+
+
+@bp.route("/notices/<int:notice_id>")
+def notice(notice_id: int):
+    """The online snapshot, plus its canonical text so anyone can recompute the SHA-256."""
+    shown = services.public_notice(notice_id)
+    return _json(
+        {
+            **shown.content,
+            **_summary(shown),
+            "snapshot": shown.notice.snapshot_online,
+        }
+    )

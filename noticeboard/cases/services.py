@@ -330,12 +330,16 @@ def _apply(case: Case, values: dict, members: list[MemberInput]) -> None:
     for key, value in values.items():
         setattr(case, key, value)
     case.village = db.session.get(Region, values["village_id"])
-    case.members = [
-        CaseMember(
-            position=i, name=m.name, id_number=m.id_number, relation=m.relation, covered=m.covered
-        )
-        for i, m in enumerate(members)
-    ]
+    # Members are matched by resident ID and updated in place: replacing the list would insert
+    # the new rows before deleting the old ones and trip the (case, id_number) uniqueness.
+    existing = {m.id_number: m for m in case.members}
+    kept = []
+    for position, member in enumerate(members):
+        row = existing.get(member.id_number) or CaseMember(id_number=member.id_number)
+        row.position, row.name = position, member.name
+        row.relation, row.covered = member.relation, member.covered
+        kept.append(row)
+    case.members = kept
 
 
 def _require_editor(user) -> None:

@@ -4,9 +4,17 @@ from noticeboard.audit import services as audit
 from noticeboard.core.errors import Forbidden, ValidationFailed
 from noticeboard.extensions import db
 from noticeboard.masking.models import ChannelPolicy
-from noticeboard.masking.rules import BOARD_DEFAULT, ONLINE_DEFAULT, MaskingPolicy
+from noticeboard.masking.rules import (
+    ADDRESS_KEEPS,
+    BOARD_DEFAULT,
+    NAME_MODES,
+    ONLINE_DEFAULT,
+    RESIDENT_ID_KEEPS,
+    MaskingPolicy,
+)
 
 CHANNELS = {"board": BOARD_DEFAULT, "online": ONLINE_DEFAULT}
+FIELD_LABELS = {"name": "姓名", "resident_id": "身份证号", "address": "住址"}
 CHANNEL_LABELS = {"board": "公示栏张贴（纸质）", "online": "网上公示、PDF 下载、接口、订阅"}
 
 
@@ -24,10 +32,15 @@ def set_policy(user, channel: str, values: dict) -> MaskingPolicy:
     if channel == "online" and values.get("name") == "full":
         # The online channel reaches anyone with a phone; full names there are never allowed.
         raise ValidationFailed({"name": ["姓名：网上公示必须遮挡姓名"]})
-    try:
-        policy = MaskingPolicy.from_dict(values, CHANNELS[channel])
-    except ValueError as error:
-        raise ValidationFailed({"policy": [f"脱敏规则：{error}"]}) from None
+    allowed = {"name": NAME_MODES, "resident_id": RESIDENT_ID_KEEPS, "address": ADDRESS_KEEPS}
+    errors = {
+        key: [f"{FIELD_LABELS[key]}：请从列表中选择"]
+        for key, modes in allowed.items()
+        if key in values and values[key] not in modes
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    policy = MaskingPolicy.from_dict(values, CHANNELS[channel])
     before = policy_for(channel).to_dict()
     stored = db.session.get(ChannelPolicy, channel) or ChannelPolicy(channel=channel)
     stored.policy = policy.to_dict()

@@ -3,7 +3,7 @@ temporary-assistance lists; approval and termination of cases."""
 
 import enum
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, exists, select
@@ -58,7 +58,7 @@ class NoticeState(enum.StrEnum):
             "in_force": "公示中",
             "ended": "公示期满",
             "withdrawn": "已撤回",
-            "superseded": "已被更正",
+            "superseded": "已被新版本取代",
         }[self.value]
 
 
@@ -235,9 +235,10 @@ def build_snapshot(notice: Notice, cases: list[Case], channel: str) -> dict:
     }
 
 
-def _freeze(notice: Notice, cases: list[Case], user) -> None:
+def _freeze(notice: Notice, cases: list[Case], user, day: date | None = None) -> None:
     """Publish: store both channels' snapshots and hashes. Nothing edits them afterwards."""
-    notice.published_at = utcnow()
+    # A given day (demo history) is issued that day, so "issued on" matches the period.
+    notice.published_at = utcnow() if day is None else datetime.combine(day, time(9), CHINA)
     notice.published_by_id = user.id if user else None
     online = snap.canonical_json(build_snapshot(notice, cases, "online"))
     board = snap.canonical_json(build_snapshot(notice, cases, "board"))
@@ -262,16 +263,25 @@ def _notice_cases(notice: Notice) -> list[Case]:
 
 
 def prepare_notice(
-    user, village_id, program: Program | str, case_ids: list[int], start: date | None = None
+    user,
+    village_id,
+    program: Program | str,
+    case_ids: list[int],
+    start: date | None = None,
+    *,
+    today: date | None = None,
 ) -> Notice:
-    """A clerk drafts the 7-day notice of some cases of one village and program."""
+    """A clerk drafts the 7-day notice of some cases of one village and program.
+
+    `today` stands in for the calendar (demo history); it defaults to the real local day.
+    """
     if user.role not in (Role.CLERK, Role.ADMIN):
         raise Forbidden("只有乡镇经办人可以拟定公示")
     village = _scoped_region(user, village_id, (RegionLevel.VILLAGE,), "村/社区")
     program = Program(program)
     if program not in NOTICE_PROGRAMS:
         raise ValidationFailed({"program": ["项目：拟保公示只用于低保和特困"]})
-    today = local_today()
+    today = today or local_today()
     start = start or today
     if start < today:
         raise ValidationFailed({"start_date": ["公示开始日期：不能早于今天"]})
@@ -320,8 +330,11 @@ def _cases_for_notice(user, village: Region, program: Program, case_ids) -> list
     return sorted(cases, key=lambda c: (c.group_name or "", c.id))
 
 
-def publish_notice(user, notice_id: int) -> Notice:
-    """A reviewer who neither prepared the notice nor entered its cases publishes it."""
+def publish_notice(user, notice_id: int, *, today: date | None = None) -> Notice:
+    """A reviewer who neither prepared the notice nor entered its cases publishes it.
+
+    `today` stands in for the calendar (demo history); it defaults to the real local day.
+    """
     notice = get_notice(user, notice_id)
     if user.role not in PUBLISHERS:
         raise Forbidden("只有乡镇审核人可以发布公示")
@@ -335,14 +348,14 @@ def publish_notice(user, notice_id: int) -> Notice:
         stale = [c.reference for c in cases if c.status not in NOTICEABLE_STATUSES]
         if stale:
             raise DomainError(f"以下案件状态已变化，请重新拟定公示：{'、'.join(stale)}")
-        today = local_today()
-        if notice.start_date < today:
-            notice.start_date = today
-            notice.title = _title(notice.kind, notice.program, notice.region, today)
+        day = today or local_today()
+        if notice.start_date < day:
+            notice.start_date = day
+            notice.title = _title(notice.kind, notice.program, notice.region, day)
         notice.end_date = notice_period_end(notice.start_date, uses_working_days(notice.region))
         for case in cases:
             set_case_status(case, CaseStatus.IN_NOTICE, user, f"公示 {notice.id}")
-    _freeze(notice, cases, user)
+    _freeze(notice, cases, user, today)
     _audit_notice("publish", notice, user, verification_code=notice.verification_code)
     db.session.commit()
     return notice
@@ -351,7 +364,10 @@ def publish_notice(user, notice_id: int) -> Notice:
 def withdraw_notice(user, notice_id: int, reason: str) -> Notice:
     """Take a notice down, with the reason; its cases go back to be prepared again."""
     notice = get_notice(user, notice_id)
-    if user.role not in (*PUBLISHERS, Role.COUNTY):
+    # A clerk may throw away a draft of their own; taking down a published notice is the
+    # reviewer's or the county's decision.
+    own_draft = notice.status == NoticeStatus.DRAFT and notice.prepared_by_id == user.id
+    if user.role not in (*PUBLISHERS, Role.COUNTY) and not own_draft:
         raise Forbidden("只有审核人或县级民政可以撤回公示")
     reason = (reason or "").strip()
     if not 2 <= len(reason) <= 500:
@@ -422,6 +438,8 @@ def prepare_correction(user, notice_id: int, reason: str) -> Notice:
 
 
 def remove_from_draft(user, notice_id: int, case_id: int) -> Notice:
+    if not user.can_edit_cases:
+        raise Forbidden("只有乡镇经办人可以修改公示草稿")
     notice = get_notice(user, notice_id)
     if notice.status != NoticeStatus.DRAFT:
         raise DomainError("只能修改草稿公示")

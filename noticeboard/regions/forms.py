@@ -1,9 +1,10 @@
 """Region administration form."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 
 from noticeboard.regions.models import RegionLevel
+from noticeboard.regions.services import WORKING_DAY_CHOICES
 
 
 class RegionForm(FlaskForm):
@@ -13,3 +14,11 @@ class RegionForm(FlaskForm):
     )
     parent_id = SelectField("上级区划", coerce=str, validate_choice=False)
     phone = StringField("监督电话")
+
+
+class RegionSettingsForm(FlaskForm):
+    phone = StringField("监督电话")
+    working_day_notices = SelectField(
+        "公示期计算", choices=WORKING_DAY_CHOICES, validate_choice=False
+    )
+    assessment_panel = TextAreaField("评议小组成员", render_kw={"rows": 6})

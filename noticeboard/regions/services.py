@@ -2,9 +2,20 @@
 
 from sqlalchemy import select
 
+from noticeboard.audit import services as audit
+from noticeboard.cases.validation import FieldError, clean_name, clean_phone
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
+
+# Region.working_day_notices is three-state: None inherits the county's choice.
+WORKING_DAY_CHOICES = [
+    ("inherit", "沿用上级设置"),
+    ("yes", "7 个工作日（按国家法定节假日安排）"),
+    ("no", "7 个自然日"),
+]
+WORKING_DAY_VALUES = {"inherit": None, "yes": True, "no": False}
+WORKING_DAY_LABELS = {None: "沿用上级设置", True: "7 个工作日", False: "7 个自然日"}
 
 
 def create_region(
@@ -65,3 +76,49 @@ def regions_within(root: Region | None, level: RegionLevel | None = None) -> lis
     if level is not None:
         query = query.where(Region.level == level)
     return list(db.session.scalars(query))
+
+
+def _settings_view(region: Region) -> dict:
+    return {
+        "phone": region.phone or "",
+        "working_day_notices": WORKING_DAY_LABELS[region.working_day_notices],
+        "assessment_panel": region.assessment_panel.split("\n") if region.assessment_panel else [],
+    }
+
+
+def update_notice_settings(user, region: Region, phone, working_days, panel_text) -> Region:
+    """Save what a township's (or county's) notices print: supervision phone, period mode,
+    assessment panel. Applies to notices published from now on; published ones are frozen."""
+    errors: dict[str, list[str]] = {}
+    try:
+        phone = clean_phone(phone, "监督电话")
+    except FieldError as error:
+        errors["phone"] = [str(error)]
+    if working_days not in WORKING_DAY_VALUES:
+        errors["working_day_notices"] = ["公示期计算：请从列表中选择"]
+    names = []
+    for number, line in enumerate((panel_text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            names.append(clean_name(line, f"评议小组成员第 {number} 行"))
+        except FieldError as error:
+            errors.setdefault("assessment_panel", []).append(str(error))
+    if errors:
+        raise ValidationFailed(errors)
+    before = _settings_view(region)
+    region.phone = phone
+    region.working_day_notices = WORKING_DAY_VALUES[working_days]
+    region.assessment_panel = "\n".join(names) or None
+    audit.record(
+        "update",
+        "region",
+        region.id,
+        user=user,
+        region_id=region.id,
+        before=before,
+        after=_settings_view(region),
+        note="公示设置",
+    )
+    db.session.commit()
+    return region

@@ -1,4 +1,4 @@
-"""Region administration: the tree and a form to add a node."""
+"""Region administration: the tree, a form to add a node, and a township's notice settings."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -10,7 +10,7 @@ from noticeboard.core.forms import show_errors
 from noticeboard.core.scope import scope_clause
 from noticeboard.extensions import db
 from noticeboard.regions import services
-from noticeboard.regions.forms import RegionForm
+from noticeboard.regions.forms import RegionForm, RegionSettingsForm
 from noticeboard.regions.models import Region, RegionLevel
 
 bp = Blueprint("regions", __name__, url_prefix="/staff/admin/regions")
@@ -54,3 +54,50 @@ def index():
             show_errors(form, error)
     depth = {r.id: r.path.count("/") - current_user.region.path.count("/") for r in tree}
     return render_template("regions/index.html", tree=tree, depth=depth, form=form)
+
+
+@bp.route("/<int:region_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(region_id: int):
+    if not current_user.is_admin:
+        abort(403)
+    region = db.session.scalar(
+        select(Region).where(
+            Region.id == region_id,
+            Region.level.in_((RegionLevel.COUNTY, RegionLevel.TOWNSHIP)),
+            scope_clause(current_user),
+        )
+    )
+    if region is None:
+        abort(404)
+    form = RegionSettingsForm(
+        data={
+            "phone": region.phone or "",
+            "working_day_notices": next(
+                k for k, v in services.WORKING_DAY_VALUES.items() if v is region.working_day_notices
+            ),
+            "assessment_panel": region.assessment_panel or "",
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_notice_settings(
+                current_user,
+                region,
+                form.phone.data,
+                form.working_day_notices.data,
+                form.assessment_panel.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            flash(f"已保存{region.name}的公示设置，自即日起拟定和发布的公示适用", "success")
+            return redirect(url_for("regions.settings", region_id=region.id))
+    inherited = region.parent.inherited("working_day_notices") if region.parent else None
+    return render_template(
+        "regions/settings.html",
+        region=region,
+        form=form,
+        parent_mode=services.WORKING_DAY_LABELS[bool(inherited)],
+    )

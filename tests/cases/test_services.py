@@ -295,3 +295,34 @@ def test_audit_entries_cannot_be_changed_or_deleted(world, factory):
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.delete(entry)
         db.session.commit()
+
+
+def test_editing_a_household_keeps_changes_and_removes_members(world, factory):
+    spouse, child = resident_id("19600101"), resident_id("20100101")
+    members = [
+        {"name": "李秀英", "id_number": spouse, "relation": "配偶", "covered": True},
+        {"name": "张小明", "id_number": child, "relation": "子女", "covered": True},
+    ]
+    case = factory.case(world.clerk_a, Program.DIBAO, world.village_a, members=members)
+    edited = [
+        {"name": "张晓明", "id_number": child, "relation": "子女", "covered": False},
+        {
+            "name": "张老汉",
+            "id_number": resident_id("19400101"),
+            "relation": "父母",
+            "covered": True,
+        },
+    ]
+    data = factory.dibao_data(
+        world.village_a, applicant_id_number=case.applicant_id_number, members=edited
+    )
+    services.update_case(world.clerk_a, case.id, data, case.version)
+    db.session.expire_all()
+    saved = db.session.get(Case, case.id)
+    assert [(m.name, m.covered) for m in saved.members] == [("张晓明", False), ("张老汉", True)]
+    assert saved.persons_covered == 2
+    assert db.session.scalar(select(func.count()).select_from(CaseMember)) == 2
+    changes = services.case_history(world.clerk_a, case.id)[-1].changes
+    assert "李秀英" in " ".join(changes["members"][0]) and "李秀英" not in " ".join(
+        changes["members"][1]
+    )

@@ -168,7 +168,7 @@ def test_amount_change_of_an_active_case_publishes_a_new_roster_version(world, f
     from noticeboard.cases import services as cases
 
     with travel(START):
-        notice, case = published(world, factory, members=[])
+        _, case = published(world, factory, members=[])
     with travel(date(2026, 11, 9)):
         notices.approve_case(world.county_officer, case.id)
         first = notices.current_roster(world.village_a, Program.DIBAO)
@@ -215,7 +215,7 @@ def test_withdrawing_a_notice_returns_its_cases_to_draft(world, factory):
 
 def test_a_correction_supersedes_the_old_notice_with_its_reason(world, factory):
     with travel(START):
-        old, case = published(world, factory)
+        old, _ = published(world, factory)
     with travel(date(2026, 11, 3)):
         draft = notices.prepare_correction(world.clerk_a, old.id, "户主姓名录入有误")
         assert notices.notice_state(old) == notices.NoticeState.IN_FORCE

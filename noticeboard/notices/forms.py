@@ -1,0 +1,59 @@
+"""Forms of the staff notice pages; the rules themselves live in notices.services."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+
+from noticeboard.notices.models import ObjectionChannel, ObjectionOutcome
+
+BLANK = ("", "请选择")
+NOTICE_PROGRAM_CHOICES = [("dibao", "低保"), ("tekun", "特困")]
+
+
+def choice_field(label: str, choices=(), **kwargs) -> SelectField:
+    """A select whose value the service checks, so a bad value gets a message naming the field."""
+    return SelectField(label, choices=choices, validate_choice=False, **kwargs)
+
+
+class PrepareNoticeForm(FlaskForm):
+    """Step two of preparing a 7-day notice: the chosen village's cases and the start date.
+
+    The case checkboxes are plain inputs named case_ids (their list depends on the village),
+    read with request.form.getlist.
+    """
+
+    village = HiddenField()
+    program = HiddenField()
+    start_date = StringField("公示开始日期", render_kw={"type": "date"})
+
+
+class ReasonForm(FlaskForm):
+    """Any action that must state why: withdrawal, correction, rejection, termination."""
+
+    reason = TextAreaField("原因", render_kw={"rows": 3, "maxlength": 500})
+
+
+class RecordObjectionForm(FlaskForm):
+    channel = choice_field(
+        "来源",
+        choices=[(c.value, c.label) for c in (ObjectionChannel.PHONE, ObjectionChannel.VISIT)],
+    )
+    line = StringField("涉及序号", render_kw={"inputmode": "numeric", "size": 4})
+    text = TextAreaField("反映内容", render_kw={"rows": 4, "maxlength": 1000})
+    name = StringField("反映人姓名")
+    phone = StringField("联系电话")
+
+
+class ResolveObjectionForm(FlaskForm):
+    outcome = RadioField(
+        "办理结果", choices=[(o.value, o.label) for o in ObjectionOutcome], validate_choice=False
+    )
+    investigation = TextAreaField("调查核实情况", render_kw={"rows": 5, "maxlength": 2000})
+    case_id = choice_field("涉及对象", coerce=str)
+
+
+class LinshiListForm(FlaskForm):
+    region_id = choice_field("公示范围", coerce=str)
+    month = StringField("救助发放月份", render_kw={"type": "month", "placeholder": "2026-10"})
+    reason = TextAreaField(
+        "更正原因（重新发布本月公示时填写）", render_kw={"rows": 2, "maxlength": 500}
+    )

@@ -1,0 +1,254 @@
+"""Read-only queries behind the public pages: regions, and notices as residents see them.
+
+Everything a public page shows about a notice comes from its frozen online snapshot
+(snapshot_of(notice, "online")), never from the case rows, so the masking applied at
+publication is all a resident can ever see.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from noticeboard.core.dates import CHINA, chinese_date, local_today
+from noticeboard.core.errors import NotFound
+from noticeboard.extensions import db
+from noticeboard.notices import objections
+from noticeboard.notices import services as notices
+from noticeboard.notices.models import Notice, NoticeKind, NoticeStatus
+from noticeboard.notices.periods import days_left
+from noticeboard.notices.services import NoticeState
+from noticeboard.regions.models import Region, RegionLevel
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """A published notice as the public pages, the API and the feed present it."""
+
+    notice: Notice
+    content: dict  # the online snapshot
+    state: NoticeState
+    today: date
+
+    @property
+    def id(self) -> int:
+        return self.notice.id
+
+    @property
+    def kind(self) -> str:
+        return self.content["kind"]
+
+    @property
+    def title(self) -> str:
+        return self.content["title"]
+
+    @property
+    def region_text(self) -> str:
+        region = self.content["region"]
+        return "".join(region[key] or "" for key in ("county", "township", "village"))
+
+    @property
+    def start(self) -> date | None:
+        period = self.content["period"]
+        return date.fromisoformat(period["start"]) if period else None
+
+    @property
+    def end(self) -> date | None:
+        period = self.content["period"]
+        return date.fromisoformat(period["end"]) if period else None
+
+    @property
+    def period_text(self) -> str | None:
+        """公示期 as printed: 2026年11月2日至2026年11月8日."""
+        return f"{chinese_date(self.start)}至{chinese_date(self.end)}" if self.start else None
+
+    @property
+    def start_text(self) -> str | None:
+        return chinese_date(self.start) if self.start else None
+
+    @property
+    def month_text(self) -> str | None:
+        month = self.content["month"]
+        return f"{month[:4]}年{int(month[5:7])}月" if month else None
+
+    @property
+    def issued_on_text(self) -> str:
+        return chinese_date(date.fromisoformat(self.content["issued_on"]))
+
+    @property
+    def days_left(self) -> int | None:
+        """Days still to run, today included, for a 7-day notice in force."""
+        if self.kind != NoticeKind.PRE_APPROVAL or self.state != NoticeState.IN_FORCE:
+            return None
+        return days_left(self.end, self.today)
+
+    @property
+    def ended_on_text(self) -> str | None:
+        if self.state != NoticeState.ENDED or self.end is None:
+            return None
+        return chinese_date(self.end)
+
+    @property
+    def withdrawn_on_text(self) -> str | None:
+        # Only the date: the reason was written for staff and may name people.
+        withdrawn_at = self.notice.withdrawn_at
+        return chinese_date(_local_date(withdrawn_at)) if withdrawn_at else None
+
+    @property
+    def in_public_view(self) -> bool:
+        return notices.in_public_view(self.notice, self.today)
+
+    @property
+    def accepts_objections(self) -> bool:
+        return self.kind == NoticeKind.PRE_APPROVAL and self.state == NoticeState.IN_FORCE
+
+    @property
+    def successor(self) -> "PublicNotice | None":
+        """The version now in force that replaced this one, if residents can read it."""
+        latest = _latest_version(self.notice)
+        if latest is self.notice:
+            return None
+        found = present(latest, self.today)
+        return found if found.in_public_view else None
+
+
+def present(notice: Notice, today: date | None = None) -> PublicNotice:
+    today = today or local_today()
+    return PublicNotice(
+        notice=notice,
+        content=notices.snapshot_of(notice, "online"),
+        state=notices.notice_state(notice, today),
+        today=today,
+    )
+
+
+def _local_date(moment: datetime) -> date:
+    return moment.astimezone(CHINA).date()
+
+
+def _latest_version(notice: Notice) -> Notice:
+    """Follow the corrections (更正) and roster versions to the newest published one."""
+    while notice.superseded_by is not None and notice.superseded_by.status != NoticeStatus.DRAFT:
+        notice = notice.superseded_by
+    return notice
+
+
+# ---------------------------------------------------------------- regions
+
+
+def townships() -> list[Region]:
+    return list(
+        db.session.scalars(
+            select(Region).where(Region.level == RegionLevel.TOWNSHIP).order_by(Region.path)
+        )
+    )
+
+
+def region_of_level(region_id: int, level: RegionLevel) -> Region:
+    """The region with that id, if it is of `level`; anything else is a 404."""
+    region = db.session.get(Region, region_id)
+    if region is None or region.level != level:
+        raise NotFound("未找到该区划")
+    return region
+
+
+# ---------------------------------------------------------------- boards
+
+
+@dataclass(frozen=True)
+class VillageBoard:
+    """A village's notices in public view, in the order residents look for them."""
+
+    pre_approval: list[PublicNotice]
+    rosters: list[PublicNotice]
+    linshi_lists: list[PublicNotice]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.pre_approval or self.rosters or self.linshi_lists)
+
+
+def village_board(village: Region, today: date | None = None) -> VillageBoard:
+    today = today or local_today()
+    shown = [present(n, today) for n in notices.public_notices(village, today)]
+
+    def of_kind(kind: NoticeKind) -> list[PublicNotice]:
+        return [p for p in shown if p.kind == kind]
+
+    # Notices still open for objections first: that is what a resident can act on.
+    pre_approval = sorted(of_kind(NoticeKind.PRE_APPROVAL), key=lambda p: p.days_left is None)
+    return VillageBoard(pre_approval, of_kind(NoticeKind.ROSTER), of_kind(NoticeKind.LINSHI_LIST))
+
+
+@dataclass(frozen=True)
+class TownshipBoard:
+    villages: list[tuple[Region, int]]  # each village with the count its page shows
+    township_lists: list[PublicNotice]  # township-wide 临时救助 lists
+
+
+def township_board(township: Region, today: date | None = None) -> TownshipBoard:
+    today = today or local_today()
+    shown = notices.public_notices(township, today)
+    counts = Counter(notice.region_id for notice in shown)
+    township_lists = [present(n, today) for n in shown if n.region_id == township.id]
+    # A village page lists the township-wide lists too, so they count for every village.
+    villages = [
+        (v, counts[v.id] + len(township_lists))
+        for v in township.children
+        if v.level == RegionLevel.VILLAGE
+    ]
+    return TownshipBoard(villages, township_lists)
+
+
+def listed_notices(region: Region | None = None, today: date | None = None) -> list[PublicNotice]:
+    """Notices in public view (in a village or township, with the lists above it), newest first."""
+    today = today or local_today()
+    return [present(n, today) for n in notices.public_notices(region, today)]
+
+
+# ---------------------------------------------------------------- one notice
+
+
+def public_notice(notice_id: int, today: date | None = None) -> PublicNotice:
+    """A notice residents may read today; drafts, withdrawn, superseded and expired are 404."""
+    today = today or local_today()
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or not notices.in_public_view(notice, today):
+        raise NotFound("未找到该公示")
+    return present(notice, today)
+
+
+def verify_code(code: str, today: date | None = None) -> PublicNotice | None:
+    """The published notice with this verification code (核验码), whatever its state."""
+    notice = notices.find_by_code(code)  # drafts have no code, so a match is published
+    return present(notice, today) if notice is not None else None
+
+
+# ---------------------------------------------------------------- objection receipts
+
+
+@dataclass(frozen=True)
+class ReceiptStatus:
+    """All a resident learns from a receipt number: never the investigation or contacts."""
+
+    receipt_no: str
+    notice_title: str
+    raised_on: str
+    outcome: str | None
+    resolved_on: str | None
+
+
+def receipt_status(receipt: str) -> ReceiptStatus | None:
+    objection = objections.lookup_receipt(receipt)
+    if objection is None:
+        return None
+    return ReceiptStatus(
+        receipt_no=objection.receipt_no,
+        notice_title=notices.snapshot_of(objection.notice, "online")["title"],
+        raised_on=chinese_date(_local_date(objection.created_at)),
+        outcome=objection.outcome.label if objection.outcome else None,
+        resolved_on=chinese_date(_local_date(objection.resolved_at))
+        if objection.resolved_at
+        else None,
+    )

@@ -1,0 +1,130 @@
+"""/api/v1 and the township Atom feed: notices in public view, masked, re-hashable."""
+
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+from datetime import date
+from types import SimpleNamespace
+
+from flask import render_template
+
+from noticeboard.cases.models import Program
+from noticeboard.core.types import utcnow
+from noticeboard.notices import services as notices
+from tests.portal.helpers import START, publish, travel
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_list_has_the_notices_in_public_view_with_their_codes(client, world, factory):
+    with travel(START):
+        notice, _ = publish(world, factory, applicant_name="张三丰")
+        withdrawn, _ = publish(world, factory, Program.TEKUN)
+        notices.withdraw_notice(world.reviewer_a, withdrawn.id, "金额录入错误")
+        response = client.get("/api/v1/notices")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    body = response.get_json()
+    assert [item["id"] for item in body["notices"]] == [notice.id] and body["count"] == 1
+    item = body["notices"][0]
+    assert item == {
+        "id": notice.id,
+        "kind": "pre_approval",
+        "program": "dibao",
+        "title": notice.title,
+        "region": {"county": "示范县", "township": "新店镇", "village": "东风村"},
+        "period": {"start": "2026-11-02", "end": "2026-11-08"},
+        "month": None,
+        "state": "in_force",
+        "state_label": "公示中",
+        "published_at": notice.published_at.isoformat(),
+        "sha256": notice.sha256_online,
+        "verification_code": notice.verification_code,
+        "url": f"http://localhost/notices/{notice.id}",
+    }
+    assert "张三丰" not in response.get_data(as_text=True)
+
+
+def test_list_filters_by_village_and_township(client, world, factory):
+    with travel(START):
+        in_a, _ = publish(world, factory)
+        in_a2, _ = publish(world, factory, Program.TEKUN, village=world.village_a2)
+
+        def ids(query):
+            return [
+                item["id"] for item in client.get(f"/api/v1/notices?{query}").get_json()["notices"]
+            ]
+
+        assert ids(f"village={world.village_a.id}") == [in_a.id]
+        assert sorted(ids(f"township={world.township_a.id}")) == sorted([in_a.id, in_a2.id])
+        assert ids(f"township={world.township_b.id}") == []
+        for bad in (f"village={world.township_a.id}", "township=9999", "village=abc"):
+            response = client.get(f"/api/v1/notices?{bad}")
+            assert response.status_code == 404 and response.get_json() == {"error": "not found"}
+
+
+def test_detail_carries_the_snapshot_whose_sha256_anyone_can_recompute(client, world, factory):
+    with travel(START):
+        notice, case = publish(world, factory, applicant_name="张三丰")
+        response = client.get(f"/api/v1/notices/{notice.id}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    body = response.get_json()
+    assert body["id"] == notice.id and body["state"] == "in_force"
+    assert body["verification_code"] == notice.verification_code
+    assert body["sha256"] == notice.sha256_online
+    assert hashlib.sha256(body["snapshot"].encode("utf-8")).hexdigest() == body["sha256"]
+    assert json.loads(body["snapshot"])["rows"] == body["rows"]
+    assert body["rows"][0]["name"] == "张*丰" and body["rows"][0]["address"] == "东风村"
+    assert body["phones"] == {"township": "0591-83210000", "county": "0591-87650000"}
+    text = response.get_data(as_text=True)
+    assert "张*丰" in text  # UTF-8, not \u escapes
+    for private in ("张三丰", case.applicant_id_number, case.applicant_phone, case.members[0].name):
+        assert private not in text
+
+
+def test_detail_of_a_notice_not_in_public_view_is_a_json_404(client, world, factory):
+    with travel(START):
+        notice, _ = publish(world, factory)
+        notices.withdraw_notice(world.reviewer_a, notice.id, "金额录入错误")
+        for url in (f"/api/v1/notices/{notice.id}", "/api/v1/notices/9999"):
+            response = client.get(url)
+            assert response.status_code == 404
+            assert response.get_json() == {"error": "not found"}
+
+
+def test_township_feed_is_atom_newest_first(app, client, world, factory):
+    with travel(START):
+        first, _ = publish(world, factory)
+    with travel(date(2026, 11, 3)):
+        second, _ = publish(world, factory, Program.TEKUN, village=world.village_a2)
+        response = client.get(f"/townships/{world.township_a.id}/feed.atom")
+        other = client.get(f"/townships/{world.township_b.id}/feed.atom")
+        assert client.get(f"/townships/{world.village_a.id}/feed.atom").status_code == 404
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = ET.fromstring(response.get_data())
+    assert feed.tag == f"{ATOM}feed"
+    assert "新店镇" in feed.findtext(f"{ATOM}title")
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [second.title, first.title]
+    newest = entries[0]
+    assert newest.find(f"{ATOM}link").get("href") == f"http://localhost/notices/{second.id}"
+    assert newest.findtext(f"{ATOM}id") == f"tag:localhost,2026-11-03:notice/{second.id}"
+    assert newest.findtext(f"{ATOM}updated") == second.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert feed.findtext(f"{ATOM}updated") == newest.findtext(f"{ATOM}updated")
+    assert ET.fromstring(other.get_data()).findall(f"{ATOM}entry") == []
+
+
+def test_feed_escapes_names_so_the_xml_stays_well_formed(app):
+    # Region names are typed by an administrator; the .xml template is autoescaped by Flask.
+    township = SimpleNamespace(id=1, name="新店<镇> & 街道", parent=SimpleNamespace(name="示范县"))
+    with app.test_request_context():
+        body = render_template(
+            "api/feed.atom.xml",
+            township=township,
+            entries=[],
+            updated=utcnow(),
+            tag_authority="localhost",
+        )
+    assert ET.fromstring(body).findtext(f"{ATOM}title") == "示范县新店<镇> & 街道社会救助公示"

@@ -1,0 +1,82 @@
+"""Fixtures for browser tests: the test app served over HTTP, and headless Chromium at phone size.
+
+Chromium is Debian's /usr/bin/chromium (Playwright's own browser downloads are not used).
+Every wait is bounded, so a stuck page fails the test instead of hanging CI.
+"""
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ACTION_TIMEOUT_MS = 15_000
+LAUNCH_TIMEOUT_MS = 30_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A small phone, as residents read the board in the WeChat browser.
+PHONE = {
+    "viewport": {"width": 375, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session's test app on a free local port. It shares the test database; each request
+    pushes its own app context, so it sees what a test has committed."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            timeout=LAUNCH_TIMEOUT_MS,
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh phone-sized page: no cookies carried over from another test."""
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
