@@ -37,10 +37,12 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.masking.views import bp as masking_bp
     from noticeboard.notices.views import bp as notices_bp
     from noticeboard.portal.views import bp as portal_bp
+    from noticeboard.printing.views import bp as printing_bp
     from noticeboard.regions.views import bp as regions_bp
 
     blueprints = (
         portal_bp,
+        printing_bp,
         api_bp,
         accounts_bp,
         regions_bp,
@@ -57,6 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.cli import register_cli
 
     register_cli(app)
+    if not app.testing:
+        _warn_if_printing_incomplete(app)
     _register_template_helpers(app)
     return app
 
@@ -82,3 +86,19 @@ def _register_template_helpers(app: Flask) -> None:
         if value is None:
             return ""
         return "；".join(value) if isinstance(value, list) else str(value)
+
+
+def _warn_if_printing_incomplete(app: Flask) -> None:
+    """Say at start, not at the first print, when fonts or HarfBuzz subsetting are missing."""
+    from noticeboard.printing.fonts import SANS_FAMILY, SERIF_FAMILY, find_face, harfbuzz_subset_ok
+
+    missing = [family for family in (SERIF_FAMILY, SANS_FAMILY) if find_face(family) is None]
+    if missing:
+        app.logger.warning(
+            "printing: CJK fonts missing (%s); install fonts-noto-cjk, see `flask doctor`",
+            ", ".join(missing),
+        )
+    if not harfbuzz_subset_ok():
+        app.logger.warning(
+            "printing: libharfbuzz-subset0 missing; PDFs render ~30x slower, see `flask doctor`"
+        )

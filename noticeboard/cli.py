@@ -102,3 +102,18 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(doctor_command)
+
+
+@click.command("doctor")
+def doctor_command():
+    """Check what PDF printing needs: CJK fonts, HarfBuzz subsetting, WeasyPrint."""
+    from noticeboard.printing.fonts import doctor
+
+    failed = 0
+    for name, ok, fix in doctor():
+        click.echo(f"[{'OK' if ok else '缺失'}] {name}" + ("" if ok else f"  → 修复：{fix}"))
+        failed += not ok
+    if failed:
+        raise click.ClickException(f"{failed} 项缺失，打印 PDF 会失败或很慢")
+    click.echo("打印环境完整")

@@ -30,6 +30,8 @@ TOWNSHIPS = {
     ("新店镇", "0591-83210000"): ["东风村", "红星村", "向阳村", "青山村", "新店社区"],
     ("城关街道", "0591-83330000"): ["南门社区", "北街社区", "西湖村"],
 }
+# 新店镇 uses an assessment panel (民主评议小组), printed on its notices; 城关街道 does not.
+ASSESSMENT_PANELS = {"新店镇": "陈建国\n刘淑珍\n黄志强\n林秀英\n郑德明"}
 # The demo passwords are printed by `make run`; they exist only in the demo database.
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [
@@ -82,6 +84,7 @@ def load_demo(seed: int = 2026) -> dict:
     villages = {}
     for (name, phone), village_names in TOWNSHIPS.items():
         township = create_region(name, RegionLevel.TOWNSHIP, county, phone)
+        township.assessment_panel = ASSESSMENT_PANELS.get(name)
         townships[name] = township
         for village_name in village_names:
             villages[village_name] = create_region(village_name, RegionLevel.VILLAGE, township)

@@ -5,6 +5,7 @@ from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Case, CaseMember, ProgramLimit
 from noticeboard.masking.models import ChannelPolicy
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
+from noticeboard.printing.models import RenderedPdf
 from noticeboard.regions.models import Region
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "Objection",
     "ProgramLimit",
     "Region",
+    "RenderedPdf",
     "User",
 ]

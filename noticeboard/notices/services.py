@@ -21,6 +21,7 @@ from noticeboard.masking.services import policy_for
 from noticeboard.notices import snapshot as snap
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus, Objection
 from noticeboard.notices.periods import notice_period_end
+from noticeboard.printing.fonts import MissingGlyphs, check_coverage
 from noticeboard.regions.models import Region, RegionLevel
 
 NOTICE_PROGRAMS = (Program.DIBAO, Program.TEKUN)
@@ -197,9 +198,13 @@ def build_snapshot(notice: Notice, cases: list[Case], channel: str) -> dict:
     region = notice.region
     township = _township(region)
     county = region.ancestor(RegionLevel.COUNTY)
+    rows = [snap.case_row(c, i, policy, notice.kind) for i, c in enumerate(cases, 1)]
     columns = snap.columns_for(notice.kind, notice.program)
     if policy.resident_id != "none":
         columns.insert(2, {"key": "resident_id", "label": "身份证号"})
+    # The category column is shown only where the township uses categories (分类施保).
+    if not any(row.get("category") for row in rows):
+        columns = [c for c in columns if c["key"] != "category"]
     panel = (township.assessment_panel or "").split("\n") if township.assessment_panel else []
     return {
         "schema": snap.SCHEMA,
@@ -220,7 +225,7 @@ def build_snapshot(notice: Notice, cases: list[Case], channel: str) -> dict:
         ),
         "month": f"{notice.month:%Y-%m}" if notice.month else None,
         "columns": columns,
-        "rows": [snap.case_row(c, i, policy, notice.kind) for i, c in enumerate(cases, 1)],
+        "rows": rows,
         "totals": snap.totals(cases) if cases else None,
         "phones": {"township": township.phone or "", "county": county.phone or ""},
         "panel": [name.strip() for name in panel if name.strip()],
@@ -240,12 +245,23 @@ def _freeze(notice: Notice, cases: list[Case], user, day: date | None = None) ->
     # A given day (demo history) is issued that day, so "issued on" matches the period.
     notice.published_at = utcnow() if day is None else datetime.combine(day, time(9), CHINA)
     notice.published_by_id = user.id if user else None
-    online = snap.canonical_json(build_snapshot(notice, cases, "online"))
-    board = snap.canonical_json(build_snapshot(notice, cases, "board"))
+    snapshots = {channel: build_snapshot(notice, cases, channel) for channel in ("online", "board")}
+    for snapshot in snapshots.values():
+        _check_printable(snapshot)
+    online = snap.canonical_json(snapshots["online"])
+    board = snap.canonical_json(snapshots["board"])
     notice.snapshot_online, notice.sha256_online = online, snap.sha256_hex(online)
     notice.snapshot_board, notice.sha256_board = board, snap.sha256_hex(board)
     notice.verification_code = snap.verification_code(notice.sha256_online)
     notice.status = NoticeStatus.PUBLISHED
+
+
+def _check_printable(snapshot: dict) -> None:
+    """Publish only what can be printed: a character no font has would print as tofu."""
+    try:
+        check_coverage(snapshot)
+    except (MissingGlyphs, RuntimeError) as error:
+        raise DomainError(str(error)) from None
 
 
 def snapshot_of(notice: Notice, channel: str) -> dict:

@@ -2,6 +2,7 @@
 resident ID, phone number, household member's name, objection contact or full applicant name.
 """
 
+import io
 import json
 from collections import deque
 from datetime import date
@@ -9,6 +10,7 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from noticeboard.accounts.models import Role
@@ -256,7 +258,10 @@ def crawl(client, seeds: list[str]) -> dict[str, object]:
 
 
 def readable_text(response) -> str:
-    """The body as a reader sees it: entities resolved, JSON without \\u escapes."""
+    """The body as a reader sees it: entities resolved, JSON without \\u escapes, PDF text."""
+    if response.mimetype == "application/pdf":
+        reader = PdfReader(io.BytesIO(response.get_data()))
+        return "\n".join(page.extract_text() for page in reader.pages)
     text = response.get_data(as_text=True)
     if response.mimetype == "application/json":
         text += json.dumps(response.get_json(), ensure_ascii=False)
@@ -303,6 +308,7 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
         *(f"/villages/{v.id}" for v in villages),
         *(f"/notices/{i}" for i in public),
         *(f"/api/v1/notices/{i}" for i in public),
+        *(f"/notices/{i}.pdf" for i in public),
         *(f"/townships/{t.id}/feed.atom" for t in townships),
         "/verify",
         "/objections/lookup",
@@ -314,12 +320,15 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
     assert all(made[key].id not in public for key in hidden)
     assert all(answers[f"/notices/{made[key].id}"].status_code == 404 for key in hidden)
     assert not [p for p, r in answers.items() if r.status_code >= 500]
+    # The PDFs were read, not skipped: the masked name is in the downloaded copy.
+    pdf_text = "".join(readable_text(r) for p, r in answers.items() if p.endswith(".pdf"))
+    assert "张*丰" in pdf_text
 
     # Only a page carrying a form (and its CSRF token) may start a session.
     sessions = [
         path
         for path, response in answers.items()
         if any(c.startswith("session=") for c in response.headers.getlist("Set-Cookie"))
-        and 'name="csrf_token"' not in response.get_data(as_text=True)
+        and 'name="csrf_token"' not in response.get_data().decode("utf-8", "replace")
     ]
     assert sessions == []

@@ -1,0 +1,165 @@
+"""PDFs of published notices: render once per channel and paper, store, serve; batch print."""
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
+
+from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.scope import region_in_scope
+from noticeboard.extensions import db
+from noticeboard.notices.models import Notice
+from noticeboard.notices.services import public_notices, snapshot_of
+from noticeboard.printing.batch import merge_pdfs, render_batch
+from noticeboard.printing.fonts import MissingGlyphs
+from noticeboard.printing.models import RenderedPdf
+from noticeboard.printing.render import render_notice_pdf
+from noticeboard.regions.models import Region, RegionLevel
+
+PAPERS = {"A4-portrait": "A4 纵向", "A4-landscape": "A4 横向", "A3-portrait": "A3 纵向"}
+CHANNELS = ("board", "online")
+
+
+def clean_paper(value: str | None) -> str:
+    paper = value or "A4-portrait"
+    if paper not in PAPERS:
+        raise ValidationFailed({"paper": ["纸张：请选择 A4 纵向、A4 横向或 A3 纵向"]})
+    return paper
+
+
+def _render_kwargs(notice: Notice, channel: str, paper: str) -> dict:
+    return {
+        "snapshot": snapshot_of(notice, channel),
+        "channel": channel,
+        "paper": paper,
+        "verification_code": notice.verification_code,
+        "public_url": url_for("portal.notice", notice_id=notice.id, _external=True),
+        "snapshot_sha256": notice.sha256_board if channel == "board" else notice.sha256_online,
+    }
+
+
+def _store(notice: Notice, channel: str, paper: str, pdf: bytes) -> RenderedPdf:
+    stored = RenderedPdf(
+        notice_id=notice.id,
+        channel=channel,
+        paper=paper,
+        snapshot_sha256=notice.sha256_board if channel == "board" else notice.sha256_online,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        data=pdf,
+    )
+    db.session.add(stored)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request rendered the same PDF meanwhile; theirs is identical in content.
+        db.session.rollback()
+        return _stored(notice.id, channel, paper)
+    return stored
+
+
+def _stored(notice_id: int, channel: str, paper: str) -> RenderedPdf | None:
+    return db.session.scalar(
+        select(RenderedPdf).where(
+            RenderedPdf.notice_id == notice_id,
+            RenderedPdf.channel == channel,
+            RenderedPdf.paper == paper,
+        )
+    )
+
+
+def notice_pdf(notice: Notice, channel: str, paper: str) -> RenderedPdf:
+    """The stored PDF of a published notice, rendering it the first time it is asked for."""
+    if channel not in CHANNELS:
+        raise ValidationFailed({"channel": ["渠道：请选择张贴版或网上版"]})
+    paper = clean_paper(paper)
+    if notice.sha256_online is None:
+        raise DomainError("草稿公示不能打印，请先发布")
+    stored = _stored(notice.id, channel, paper)
+    if stored is not None:
+        return stored
+    try:
+        pdf = render_notice_pdf(**_render_kwargs(notice, channel, paper))
+    except MissingGlyphs as error:
+        raise DomainError(str(error)) from None
+    return _store(notice, channel, paper, pdf)
+
+
+@dataclass
+class BatchResult:
+    filename: str
+    mimetype: str
+    data: bytes
+    notices: int
+    rendered: int
+
+
+def township_notices(user, township_id) -> tuple[Region, list[Notice]]:
+    """Every village's notices in force in a township, village by village."""
+    township = db.session.get(Region, int(township_id)) if str(township_id).isdigit() else None
+    if (
+        township is None
+        or township.level != RegionLevel.TOWNSHIP
+        or not region_in_scope(user, township)
+    ):
+        raise ValidationFailed({"township_id": ["乡镇/街道：请从列表中选择本辖区的乡镇"]})
+    notices = public_notices(township)
+    notices.sort(key=lambda n: (n.region.path, n.kind, n.program, n.id))
+    return township, notices
+
+
+def batch_print(user, township_id, paper: str, bundle: str, channel: str = "board") -> BatchResult:
+    """All notices in force of a township's villages: one merged PDF or a ZIP of files.
+
+    Missing PDFs are rendered in parallel on both cores, then stored like single prints.
+    """
+    paper = clean_paper(paper)
+    if bundle not in ("merged", "zip"):
+        raise ValidationFailed({"bundle": ["打包方式：请选择合并为一个 PDF 或 ZIP 压缩包"]})
+    township, notices = township_notices(user, township_id)
+    if not notices:
+        raise DomainError(f"{township.name}目前没有公示中的公示")
+    stored = {
+        p.notice_id: p
+        for p in db.session.scalars(
+            select(RenderedPdf)
+            .where(RenderedPdf.notice_id.in_([n.id for n in notices]))
+            .where(RenderedPdf.channel == channel, RenderedPdf.paper == paper)
+        )
+    }
+    missing = [n for n in notices if n.id not in stored]
+    if missing:
+        try:
+            pdfs = render_batch([_render_kwargs(n, channel, paper) for n in missing])
+        except MissingGlyphs as error:
+            raise DomainError(str(error)) from None
+        for notice, pdf in zip(missing, pdfs, strict=True):
+            stored[notice.id] = _store(notice, channel, paper, pdf)
+    files = [(n, stored[n.id].data) for n in notices]
+    stem = f"{township.name}-公示-{paper}"
+    if bundle == "merged":
+        data = merge_pdfs([pdf for _, pdf in files])
+        return BatchResult(f"{stem}.pdf", "application/pdf", data, len(files), len(missing))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for number, (notice, pdf) in enumerate(files, 1):
+            archive.writestr(f"{number:02d}-{notice.region.name}-{notice.id}.pdf", pdf)
+    return BatchResult(
+        f"{stem}.zip", "application/zip", buffer.getvalue(), len(files), len(missing)
+    )
+
+
+def stored_pdfs(notice_id: int) -> list[RenderedPdf]:
+    return list(
+        db.session.scalars(
+            select(RenderedPdf)
+            .where(RenderedPdf.notice_id == notice_id)
+            .options(defer(RenderedPdf.data))
+            .order_by(RenderedPdf.channel, RenderedPdf.paper)
+        )
+    )

@@ -1,0 +1,89 @@
+"""PDF downloads: the public copy (online masking), the board copy and the township batch."""
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from noticeboard.core.errors import DomainError
+from noticeboard.core.scope import scope_clause
+from noticeboard.extensions import db
+from noticeboard.notices.models import Notice
+from noticeboard.notices.services import get_notice, in_public_view
+from noticeboard.printing import services
+from noticeboard.regions.models import Region, RegionLevel
+
+bp = Blueprint("printing", __name__)
+
+
+def _pdf_response(pdf, download_name: str, public: bool):
+    response = send_file(
+        io.BytesIO(pdf.data),
+        mimetype="application/pdf",
+        download_name=download_name,
+        as_attachment=False,
+        etag=pdf.sha256,
+        conditional=True,
+    )
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "no-store"
+    response.headers["X-Snapshot-SHA256"] = pdf.snapshot_sha256
+    return response
+
+
+@bp.route("/notices/<int:notice_id>.pdf")
+def public_pdf(notice_id: int):
+    """The downloadable copy: online masking, nothing the online page does not show."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or not in_public_view(notice):
+        abort(404)
+    try:
+        pdf = services.notice_pdf(notice, "online", request.args.get("paper"))
+    except DomainError:
+        abort(404)
+    return _pdf_response(pdf, f"notice-{notice.id}.pdf", public=True)
+
+
+@bp.route("/staff/notices/<int:notice_id>/print")
+@login_required
+def board_pdf(notice_id: int):
+    """The copy for the village board (board masking), for staff only."""
+    notice = get_notice(current_user, notice_id)
+    channel = request.args.get("channel", "board")
+    try:
+        pdf = services.notice_pdf(notice, channel, request.args.get("paper"))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("notices.detail", notice_id=notice.id))
+    return _pdf_response(pdf, f"notice-{notice.id}-{channel}.pdf", public=False)
+
+
+@bp.route("/staff/print", methods=["GET", "POST"])
+@login_required
+def batch():
+    townships = db.session.scalars(
+        select(Region)
+        .where(Region.level == RegionLevel.TOWNSHIP, scope_clause(current_user))
+        .order_by(Region.path)
+    ).all()
+    if request.method == "POST":
+        try:
+            result = services.batch_print(
+                current_user,
+                request.form.get("township_id", ""),
+                request.form.get("paper"),
+                request.form.get("bundle", "merged"),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            response = send_file(
+                io.BytesIO(result.data),
+                mimetype=result.mimetype,
+                download_name=result.filename,
+                as_attachment=True,
+            )
+            response.headers["X-Notices"] = str(result.notices)
+            return response
+    return render_template("printing/batch.html", townships=townships, papers=services.PAPERS)

@@ -1,0 +1,205 @@
+"""Render real PDFs and read them back."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from noticeboard.printing import render_notice_pdf
+from noticeboard.printing.render import build_context, format_date, render_notice_html
+
+from .helpers import SHA, make_snapshot, page_texts, pdftotext, render_kwargs
+
+
+def _squash(text: str) -> str:
+    """Drop whitespace: extractors differ in the spaces they put between table cells."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def small_pdf(small_rows) -> bytes:
+    return render_notice_pdf(**render_kwargs(make_snapshot(small_rows)))
+
+
+@pytest.fixture(scope="module")
+def big_pdf(big_kwargs) -> bytes:
+    return render_notice_pdf(**big_kwargs)
+
+
+def test_small_notice_contents(small_pdf, small_rows):
+    assert small_pdf.startswith(b"%PDF-")
+    texts = page_texts(small_pdf)
+    assert len(texts) == 1
+    flat = _squash(texts[0])
+    assert "新店镇东风村2026年11月城乡最低生活保障拟保对象公示" in flat
+    for row in small_rows:
+        assert _squash(row["name"]) in flat, row["name"]
+        assert row["amount"] in flat
+    assert "公示期：2026年11月20日至2026年11月26日" in flat
+    assert "核验码K7Q2-9XPD" in flat
+    assert "0591-12345678" in flat and "0591-87654321" in flat
+    assert "评议小组成员：李四、王五" in flat
+    assert "新店镇人民政府" in flat and "2026年11月20日" in flat
+    assert "盖章处" in flat
+    assert "合计（5户）" in flat and "5789.50" in flat
+    assert "第1页共1页" in flat
+    assert "快照" + SHA[:16] in flat
+
+
+def test_rare_characters_survive_text_extraction(small_pdf):
+    text = page_texts(small_pdf)[0]
+    assert "𠮷*华" in text
+    assert "阿卜杜拉·艾合买提" in text
+    poppler = pdftotext(small_pdf)
+    if poppler is not None:
+        assert "𠮷*华" in poppler
+        assert "阿卜杜拉·艾合买提" in poppler
+
+
+def test_embedded_fonts_are_noto_cjk(small_pdf):
+    reader = PdfReader(io.BytesIO(small_pdf))
+    base_fonts, embedded_names = set(), set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            base_fonts.add(str(font["/BaseFont"]).replace("-", ""))
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            stream = next(
+                descriptor[k] for k in ("/FontFile3", "/FontFile2", "/FontFile") if k in descriptor
+            )
+            data = stream.get_object().get_data()
+            embedded_names.add(TTFont(io.BytesIO(data))["name"].getDebugName(6))
+    assert any("NotoSerifCJKSC" in b for b in base_fonts), base_fonts
+    assert any("NotoSansCJKSC" in b for b in base_fonts), base_fonts
+    # The font programs themselves are the CJK fonts (PostScript names from the name table).
+    assert any(n.startswith("NotoSerifCJK") for n in embedded_names), embedded_names
+    assert any(n.startswith("NotoSansCJK") for n in embedded_names), embedded_names
+    assert all("CJK" in n for n in embedded_names), embedded_names
+
+
+def test_multi_page_footer_and_repeated_header(big_pdf, big_kwargs):
+    texts = page_texts(big_pdf)
+    total = len(texts)
+    assert total >= 3
+    for number, text in enumerate(texts, start=1):
+        assert f"第 {number} 页 共 {total} 页" in text, (number, text[-200:])
+    header = ("序号", "户主姓名", "保障人数", "月保障金额")
+    for text in texts[1:]:
+        flat = _squash(text)
+        for label in header:
+            assert label in flat
+    everything = _squash("".join(texts))
+    for row in big_kwargs["snapshot"]["rows"]:
+        assert _squash(row["name"]) in everything
+    last_row = big_kwargs["snapshot"]["rows"][-1]
+    assert last_row["amount"] in _squash(texts[-1])
+    # The closing block (period, QR caption) is on the last page only.
+    assert "核验码" in texts[-1]
+    assert all("核验码" not in t for t in texts[:-1])
+
+
+def test_every_page_has_snapshot_hash_on_board(big_pdf):
+    for text in page_texts(big_pdf):
+        assert "快照" in text
+
+
+def test_online_channel_captions(small_rows):
+    pdf = render_notice_pdf(**render_kwargs(make_snapshot(small_rows), channel="online"))
+    flat = _squash(page_texts(pdf)[0])
+    assert "网上公示版" in flat
+    assert "快照" not in flat
+    assert "https://gs.example.gov.cn/v/K7Q2-9XPD" in flat
+    assert "阿卜杜拉·艾合买提" in flat
+
+
+@pytest.mark.parametrize(
+    ("paper", "size"),
+    [("A4-portrait", (595, 842)), ("A4-landscape", (842, 595)), ("A3-portrait", (842, 1191))],
+)
+def test_paper_sizes(small_rows, paper, size):
+    pdf = render_notice_pdf(**render_kwargs(make_snapshot(small_rows), paper=paper))
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert float(box.width) == pytest.approx(size[0], abs=1.5)
+    assert float(box.height) == pytest.approx(size[1], abs=1.5)
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"paper": "Letter"},
+        {"paper": "a4-portrait"},
+        {"channel": "wechat"},
+        {"snapshot_sha256": "not-a-hash"},
+        {"public_url": ""},
+    ],
+)
+def test_bad_arguments_raise_value_error(small_rows, override):
+    with pytest.raises(ValueError):
+        render_notice_pdf(**render_kwargs(make_snapshot(small_rows), **override))
+
+
+def test_roster_without_period_or_panel():
+    rows = [{"line": i, "name": f"王*{i}", "persons": 1, "amount": "600.00"} for i in range(1, 4)]
+    snap = make_snapshot(rows, kind="roster", period=None, panel=[], totals=None)
+    texts = page_texts(render_notice_pdf(**render_kwargs(snap)))
+    flat = _squash("".join(texts))
+    assert "公示期：" not in flat
+    assert "评议小组成员" not in flat
+    assert "合计" not in flat
+    assert "王*3" in flat
+
+
+def test_html_is_escaped_and_self_contained(small_rows):
+    rows = [*small_rows, {"line": 6, "name": "<img src=x>", "persons": 1, "amount": "1.00"}]
+    html = render_notice_html(
+        make_snapshot(rows), **{k: v for k, v in render_kwargs({}).items() if k != "snapshot"}
+    )
+    assert "<img" not in html
+    assert "&lt;img src=x&gt;" in html
+    assert "<svg" in html  # QR code inline, no external resources
+    assert "http" not in html.split("<body")[0]
+
+
+def test_format_date():
+    assert format_date("2026-11-20") == "2026年11月20日"
+    assert format_date("2026-03-05") == "2026年3月5日"
+    assert format_date("2026-11") == "2026年11月"
+    assert format_date(None) == ""
+
+
+def test_output_is_deterministic(small_rows):
+    kwargs = render_kwargs(make_snapshot(small_rows))
+    assert render_notice_pdf(**kwargs) == render_notice_pdf(**kwargs)
+
+
+def test_empty_notice_says_so():
+    snap = make_snapshot([], totals={"label": "合计", "households": 0, "amount": "0.00"})
+    texts = page_texts(render_notice_pdf(**render_kwargs(snap)))
+    flat = _squash("".join(texts))
+    assert "（本期无公示对象）" in flat
+    assert "合计" not in flat
+    assert "户主姓名" in flat
+
+
+def test_default_alignment_and_totals_layout(small_rows):
+    columns = [
+        {"key": "line", "label": "序号"},
+        {"key": "name", "label": "户主姓名"},
+        {"key": "persons", "label": "保障人数"},
+        {"key": "amount", "label": "月保障金额（元）"},  # no "align": money is detected
+    ]
+    context = build_context(
+        make_snapshot(small_rows, columns=columns),
+        **{k: v for k, v in render_kwargs({}).items() if k != "snapshot"},
+    )
+    aligns = [c["align"] for c in context["columns"]]
+    assert aligns == ["center", "left", "center", "right"]
+    totals = context["totals"]
+    assert totals["span"] == 2 and totals["label"] == "合计（5 户）"
+    assert totals["cells"] == ["11", "5789.50"]
+    assert context["period"] == "2026年11月20日至2026年11月26日"
