@@ -14,7 +14,7 @@ from noticeboard.cases.models import (
     CaseStatus,
     Program,
 )
-from noticeboard.core.errors import DomainError, Forbidden, NotFound
+from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
 from noticeboard.extensions import db
 
@@ -140,8 +140,6 @@ def delete(case_id: int):
     version = request.form.get("version", "")
     try:
         services.delete_case(current_user, case_id, int(version) if version.isdigit() else -1)
-    except (NotFound, Forbidden):
-        raise
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -19,12 +19,20 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
-class NotFound(DomainError):
+class AccessRefused(Exception):
+    """Not a message for a form: the app answers these with its 404 or 403 page."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(AccessRefused):
     """The record does not exist or lies outside the user's scope (both answer 404)."""
 
     def __init__(self, message: str = "未找到该记录"):
         super().__init__(message)
 
 
-class Forbidden(DomainError):
+class Forbidden(AccessRefused):
     """The user's role does not allow this action."""

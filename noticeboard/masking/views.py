@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from noticeboard.core.errors import DomainError, Forbidden, NotFound
+from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
 from noticeboard.extensions import db
 from noticeboard.masking import services
@@ -36,8 +36,6 @@ def policy():
         if form.validate_on_submit():
             try:
                 services.set_policy(current_user, channel, form.policy_values())
-            except (NotFound, Forbidden):
-                raise
             except DomainError as error:
                 db.session.rollback()
                 show_errors(form, error)

@@ -18,6 +18,7 @@ from noticeboard.notices.services import (
     NOTICEABLE_STATUSES,
     NoticeState,
     approval_blocker,
+    cases_in_notice,
     latest_notice_of,
     notice_state,
 )
@@ -173,14 +174,8 @@ def notice_candidates(user, village: Region, program: Program) -> list[Candidate
 def blocked_cases(user, today: date | None = None) -> list[tuple[Case, Notice | None, str]]:
     """Cases in notice that cannot be approved yet, each with the reason."""
     today = today or local_today()
-    cases = db.session.scalars(
-        select(Case)
-        .join(Case.village)
-        .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
-        .order_by(Case.id)
-    ).all()
     blocked = []
-    for case in cases:
+    for case in cases_in_notice(user):
         if (reason := approval_blocker(case, today)) is not None:
             blocked.append((case, latest_notice_of(case), reason))
     return blocked

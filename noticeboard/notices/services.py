@@ -621,15 +621,25 @@ def approval_blocker(case: Case, today: date | None = None) -> str | None:
     return None
 
 
+def cases_in_notice(user) -> list[Case]:
+    """Cases of the user's scope that are in a 7-day notice (waiting for its end or approval)."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .join(Case.village)
+            .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
+            .order_by(Case.id)
+        )
+    )
+
+
 def approval_queue(user, today: date | None = None) -> list[tuple[Case, Notice]]:
     """Cases in the user's scope whose notice ended with no open objection."""
-    cases = db.session.scalars(
-        select(Case)
-        .join(Case.village)
-        .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
-        .order_by(Case.id)
-    ).all()
-    return [(c, latest_notice_of(c)) for c in cases if approval_blocker(c, today) is None]
+    return [
+        (c, latest_notice_of(c))
+        for c in cases_in_notice(user)
+        if approval_blocker(c, today) is None
+    ]
 
 
 def _decide(user, case_id: int) -> Case:

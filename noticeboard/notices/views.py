@@ -9,7 +9,7 @@ from noticeboard.accounts.models import Role
 from noticeboard.cases import services as cases
 from noticeboard.cases.models import Program
 from noticeboard.core.dates import local_today
-from noticeboard.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.forms import show_errors
 from noticeboard.extensions import db
 from noticeboard.notices import objections, queries
@@ -29,7 +29,6 @@ from noticeboard.notices.services import NoticeState
 bp = Blueprint("notices", __name__, url_prefix="/staff")
 
 # Not-found and forbidden become 404/403 pages; every other domain error is a message.
-PAGE_ERRORS = (NotFound, Forbidden)
 WITHDRAWERS = (*notices.PUBLISHERS, Role.COUNTY)
 CORRECTORS = (Role.CLERK, Role.ADMIN)
 TERMINATORS = (Role.CLERK, Role.COUNTY, Role.ADMIN)
@@ -120,8 +119,6 @@ def new():
             notice = notices.prepare_notice(
                 current_user, village.id, program, sorted(checked), start
             )
-        except PAGE_ERRORS:
-            raise
         except ValidationFailed as error:
             db.session.rollback()
             case_errors = error.errors.pop("case_ids", [])
@@ -206,8 +203,6 @@ def detail(notice_id: int):
 def publish(notice_id: int):
     try:
         notice = notices.publish_notice(current_user, notice_id)
-    except PAGE_ERRORS:
-        raise
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -225,8 +220,6 @@ def remove(notice_id: int):
         notices.remove_from_draft(
             current_user, notice_id, _digits(request.form.get("case_id")) or 0
         )
-    except PAGE_ERRORS:
-        raise
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -241,8 +234,6 @@ def withdraw(notice_id: int):
     was_draft = notices.get_notice(current_user, notice_id).status == NoticeStatus.DRAFT
     try:
         notices.withdraw_notice(current_user, notice_id, form.reason.data)
-    except PAGE_ERRORS:
-        raise
     except DomainError as error:
         db.session.rollback()
         show_errors(form, error)
@@ -259,8 +250,6 @@ def correct(notice_id: int):
     form = _reason_form("correct", "更正原因")
     try:
         draft = notices.prepare_correction(current_user, notice_id, form.reason.data)
-    except PAGE_ERRORS:
-        raise
     except DomainError as error:
         db.session.rollback()
         show_errors(form, error)
@@ -282,8 +271,6 @@ def record_objection(notice_id: int):
             form.phone.data,
             form.line.data,
         )
-    except PAGE_ERRORS:
-        raise
     except DomainError as error:
         db.session.rollback()
         show_errors(form, error)
@@ -333,8 +320,6 @@ def objection(objection_id: int):
                 form.investigation.data,
                 _digits(form.case_id.data),
             )
-        except PAGE_ERRORS:
-            raise
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
@@ -375,8 +360,6 @@ def approve(case_id: int):
     _require_decider()
     try:
         case = notices.approve_case(current_user, case_id)
-    except PAGE_ERRORS:
-        raise
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -395,8 +378,6 @@ def reject(case_id: int):
     reason = request.form.get("reason", "")
     try:
         case = notices.reject_case(current_user, case_id, reason)
-    except PAGE_ERRORS:
-        raise
     except ValidationFailed as error:
         db.session.rollback()
         return _render_approvals({case_id: error.errors["reason"]}, {case_id: reason})
@@ -417,8 +398,6 @@ def terminate(case_id: int):
     if form.validate_on_submit():
         try:
             notices.terminate_case(current_user, case_id, form.reason.data)
-        except PAGE_ERRORS:
-            raise
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
@@ -477,8 +456,6 @@ def new_linshi_list():
             notice = notices.publish_linshi_list(
                 current_user, form.region_id.data, month, form.reason.data
             )
-        except PAGE_ERRORS:
-            raise
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
