@@ -50,7 +50,10 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
+        # A skip would let CI pass without the browser test ever running.
+        pytest.fail(
+            "browser tests need Debian's chromium at /usr/bin/chromium (make test installs it)"
+        )
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=ACTION_TIMEOUT_MS)
@@ -74,6 +77,18 @@ def browser():
 def phone(browser):
     """A fresh phone-sized page: no cookies carried over from another test."""
     context = browser.new_context(**PHONE)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def office_pc(browser):
+    """A clerk's office screen: Excel on one half, the browser on the other."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
     try:
