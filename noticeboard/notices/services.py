@@ -297,12 +297,15 @@ def prepare_notice(
     program = Program(program)
     if program not in NOTICE_PROGRAMS:
         raise ValidationFailed({"program": ["项目：拟保公示只用于低保和特困"]})
+    # Demo history is prepared "on" its day too, so prepared-at never follows published-at.
+    created_at = utcnow() if today is None else datetime.combine(today, time(8, 30), CHINA)
     today = today or local_today()
     start = start or today
     if start < today:
         raise ValidationFailed({"start_date": ["公示开始日期：不能早于今天"]})
     cases = _cases_for_notice(user, village, program, case_ids)
     notice = Notice(
+        created_at=created_at,
         kind=NoticeKind.PRE_APPROVAL,
         program=program,
         region=village,
@@ -615,7 +618,7 @@ def approval_blocker(case: Case, today: date | None = None) -> str | None:
         return "案件没有已发布的公示"
     state = notice_state(notice, today)
     if state != NoticeState.ENDED:
-        return f"公示{state.label}（{notice.end_date:%Y-%m-%d} 期满），期满后方可审批"
+        return f"{state.label}（{notice.end_date:%Y-%m-%d} 期满），期满后方可审批"
     if open_objections(notice, case):
         return "公示有未办结的异议"
     return None

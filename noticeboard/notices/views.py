@@ -88,6 +88,7 @@ def dashboard():
         publishable={
             d.id for d in board.drafts if can_publish and not queries.made_by(current_user, d)
         },
+        state_of=notices.notice_state,
     )
 
 
