@@ -44,8 +44,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a clerk's working day on one form
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed logins allowed per client address and account before a pause.
+    # Failed logins allowed per client address before a pause.
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    # Where residents reach this site; printed in PDFs and QR codes, used in feeds and the API.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Days an ended 7-day notice stays readable online before it leaves public view.
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
     # Objections raised online, per client address.

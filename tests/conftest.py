@@ -55,6 +55,7 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": True,
             "SERVER_NAME": "localhost",
+            "PUBLIC_BASE_URL": "http://localhost",
         }
     )
     app.test_client_class = FreshContextClient

@@ -2,9 +2,10 @@
 
 import json
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, request
 
 from noticeboard.core.errors import NotFound
+from noticeboard.core.security import public_url
 from noticeboard.portal import services
 from noticeboard.portal.services import PublicNotice
 from noticeboard.regions.models import RegionLevel
@@ -42,7 +43,7 @@ def _summary(shown: PublicNotice) -> dict:
         "published_at": notice.published_at.isoformat(),
         "sha256": notice.sha256_online,
         "verification_code": notice.verification_code,
-        "url": url_for("portal.notice", notice_id=notice.id, _external=True),
+        "url": public_url("portal.notice", notice_id=notice.id),
     }
 
 

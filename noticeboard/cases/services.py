@@ -36,6 +36,7 @@ from noticeboard.cases.validation import (
 )
 from noticeboard.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from noticeboard.core.scope import region_in_scope, scope_clause
+from noticeboard.core.types import utcnow
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 
@@ -375,6 +376,7 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
     values, members = clean_case_data(user, case.program, data)
     _check_distinct_people(values, members)
     _check_not_in_other_case(values, members, case.id)
+    _check_village_change(case, values["village_id"])
     before = _audit_view(case)
     _apply(case, values, members)
     case.updated_by_id = user.id
@@ -382,6 +384,8 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
     if before == after:
         db.session.rollback()
         return case
+    # Touching the row makes every edit, members-only ones too, bump the version.
+    case.updated_at = utcnow()
     try:
         db.session.flush()
     except StaleDataError:
@@ -390,11 +394,50 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
     audit.record(
         "update", "case", case.id, user=user, region_id=case.village_id, before=before, after=after
     )
-    db.session.commit()
     from noticeboard.notices.services import case_changed  # notices build on cases
 
-    case_changed(case, user)
+    case_changed(case, user)  # a new roster version, in the same commit as the edit
+    db.session.commit()
     return case
+
+
+def _check_village_change(case: Case, village_id: int) -> None:
+    """A case listed on a roster or a notice draft stays in its village: moving it would
+    leave the old village's list showing it."""
+    if village_id == case.village_id:
+        return
+    if case.status not in (CaseStatus.DRAFT, CaseStatus.INVESTIGATING) or _listed_on_a_draft(case):
+        raise ValidationFailed(
+            {
+                "village_id": [
+                    "所属村/社区：该案件已列入公示或长期公示，不能改村；"
+                    "如户籍迁移，请终止后在新村重新录入，或先从公示草稿中移出"
+                ]
+            }
+        )
+
+
+def _listed_on_any_notice(case: Case) -> bool:
+    from noticeboard.notices.models import NoticeEntry
+
+    return (
+        db.session.scalar(select(NoticeEntry.id).where(NoticeEntry.case_id == case.id).limit(1))
+        is not None
+    )
+
+
+def _listed_on_a_draft(case: Case) -> bool:
+    from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
+
+    return (
+        db.session.scalar(
+            select(NoticeEntry.id)
+            .join(Notice, Notice.id == NoticeEntry.notice_id)
+            .where(NoticeEntry.case_id == case.id, Notice.status == NoticeStatus.DRAFT)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _stale(case: Case) -> StaleCase:
@@ -412,8 +455,8 @@ def delete_case(user, case_id: int, expected_version: int) -> None:
     case = get_case(user, case_id)
     if case.version != expected_version:
         raise _stale(case)
-    if case.status != CaseStatus.DRAFT:
-        raise DomainError("只能删除待公示的草稿案件；已公示的案件请办理终止")
+    if case.status != CaseStatus.DRAFT or _listed_on_any_notice(case):
+        raise DomainError("只能删除从未列入公示的草稿案件；已列入公示的案件请办理终止")
     audit.record(
         "delete", "case", case.id, user=user, region_id=case.village_id, before=_audit_view(case)
     )

@@ -10,6 +10,8 @@ from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric
 
+from noticeboard.core.dates import local_today
+
 MIDDLE_DOT = "\u00b7"
 # Look-alikes that clerks type or paste instead of the middle dot of minority names.
 DOT_LOOKALIKES = "\u2022\u22c5\u30fb\uff65\u2027\u0387"
@@ -46,7 +48,7 @@ def clean_resident_id(value: str, label: str = "身份证号") -> str:
         born = ric.get_birth_date(text)
     except stdnum_errors.InvalidComponent:
         raise FieldError(f"{label}：其中的出生日期不是有效日期，请核对第 7 至 14 位") from None
-    if born > date.today() or born.year < 1880:
+    if born > local_today() or born.year < 1880:
         raise FieldError(f"{label}：其中的出生日期 {born:%Y-%m-%d} 不可能，请核对第 7 至 14 位")
     if not _known_province(text[:2]):
         raise FieldError(f"{label}：前 2 位不是有效的省级代码，请核对")
@@ -127,6 +129,6 @@ def clean_paid_on(value, label: str = "发放日期") -> date | None:
             paid = date.fromisoformat(text)
         except ValueError:
             raise FieldError(f"{label}：请按 2026-11-05 的格式填写") from None
-    if paid > date.today():
+    if paid > local_today():
         raise FieldError(f"{label}：不能晚于今天；尚未发放请留空")
     return paid

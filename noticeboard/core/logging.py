@@ -13,9 +13,12 @@ MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[2-9][0-9]{6,7}(?![0-9])")
 # Search terms can be names or parts of IDs: drop the value, keep that a search happened.
 SEARCH_PARAMETER = re.compile(r"([?&](?:q|receipt|code)=)[^&\s\"]*")
+# PostgreSQL quotes the offending row in its error DETAIL ("Failing row contains (…)").
+DATABASE_DETAIL = re.compile(r"DETAIL:.*")
 
 
 def redact(text: str) -> str:
+    text = DATABASE_DETAIL.sub("DETAIL: [已隐去]", text)
     text = SEARCH_PARAMETER.sub(r"\1[已隐去]", text)
     text = RESIDENT_ID.sub("[身份证号已隐去]", text)
     text = MOBILE.sub("[电话已隐去]", text)

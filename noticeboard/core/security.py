@@ -1,6 +1,8 @@
 """HTTP security headers and the error pages, which never echo request data."""
 
-from flask import Flask, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, render_template, request, url_for
 from werkzeug import exceptions as werkzeug_errors
 
 from noticeboard.core.errors import Forbidden, NotFound
@@ -22,6 +24,8 @@ ERROR_TITLES = {
 
 
 def init_security(app: Flask) -> None:
+    app.add_template_global(public_url)
+
     @app.after_request
     def set_security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -54,7 +58,25 @@ def init_security(app: Flask) -> None:
 
 def safe_next(target: str | None, default: str | None = None) -> str:
     """`target` if it is a path on this site, else the default (staff home)."""
-    # Only same-site paths, so a crafted link cannot bounce a user to a look-alike site.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Only plain same-site paths, so a crafted link cannot bounce a user to a look-alike site:
+    # browsers drop tabs and newlines, so "/\t/evil.com" would become "//evil.com".
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and all(ch.isprintable() and not ch.isspace() and ch != "\\" for ch in target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return default or url_for("cases.index")
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute public address, built from PUBLIC_BASE_URL and never from the request's
+    Host header: these addresses are stored (PDF, QR code) and cached (feed, API)."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def public_host() -> str:
+    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"

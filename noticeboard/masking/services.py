@@ -29,9 +29,11 @@ def set_policy(user, channel: str, values: dict) -> MaskingPolicy:
         raise Forbidden("只有系统管理员可以修改脱敏规则")
     if channel not in CHANNELS:
         raise ValidationFailed({"channel": ["渠道：请从列表中选择"]})
+    # The online channel reaches anyone with a phone: never full names, never any part of an ID.
     if channel == "online" and values.get("name") == "full":
-        # The online channel reaches anyone with a phone; full names there are never allowed.
         raise ValidationFailed({"name": ["姓名：网上公示必须遮挡姓名"]})
+    if channel == "online" and values.get("resident_id", "none") != "none":
+        raise ValidationFailed({"resident_id": ["身份证号：网上公示不得显示身份证号的任何部分"]})
     allowed = {"name": NAME_MODES, "resident_id": RESIDENT_ID_KEEPS, "address": ADDRESS_KEEPS}
     errors = {
         key: [f"{FIELD_LABELS[key]}：请从列表中选择"]

@@ -161,7 +161,8 @@ def resolve_objection(
     if outcome == ObjectionOutcome.UPHELD:
         objection.case_id = target_case_id
         case = entries[target_case_id].case
-        if case.status == CaseStatus.IN_NOTICE:
+        # 待公示 too: a case in a correction draft is still the one the objection is about.
+        if case.status in (CaseStatus.IN_NOTICE, CaseStatus.DRAFT):
             set_case_status(
                 case, CaseStatus.INVESTIGATING, user, f"异议 {objection.receipt_no} 成立"
             )

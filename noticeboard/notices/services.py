@@ -14,6 +14,7 @@ from noticeboard.audit import services as audit
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.dates import CHINA, first_of_next_month, local_today
 from noticeboard.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from noticeboard.core.logging import redact
 from noticeboard.core.scope import region_in_scope, scope_clause
 from noticeboard.core.types import utcnow
 from noticeboard.extensions import db
@@ -31,6 +32,14 @@ NOTICEABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.INVESTIGATING)
 ROSTER_STATUSES = (CaseStatus.APPROVED, CaseStatus.ACTIVE)
 PUBLISHERS = (Role.REVIEWER, Role.ADMIN)
 DECIDERS = (Role.COUNTY, Role.ADMIN)
+
+# What a new roster version says publicly about why it replaced the last one; the case and
+# the staff's reason stay in the audit log, since a reason can name people or circumstances.
+ROSTER_REASONS = {
+    "approved": "新增保障对象",
+    "terminated": "保障对象退出",
+    "changed": "保障信息调整",
+}
 
 TITLES = {
     (NoticeKind.PRE_APPROVAL, Program.DIBAO): "城乡最低生活保障拟保对象公示",
@@ -148,6 +157,18 @@ def _title(kind: NoticeKind, program: Program, region: Region, month: date) -> s
     township = _township(region)
     place = township.name + (region.name if region.id != township.id else "")
     return f"{place}{month.year}年{month.month}月{TITLES[(kind, program)]}"
+
+
+def clean_public_reason(text: str, label: str, hint: str) -> str:
+    """A reason printed on a public notice (更正说明): required, short, and never personal."""
+    reason = (text or "").strip()
+    if not 2 <= len(reason) <= 200:
+        raise ValidationFailed({"reason": [f"{label}：{hint}（2 至 200 字）"]})
+    if redact(reason) != reason:
+        raise ValidationFailed(
+            {"reason": [f"{label}：会在网上公开，不能写身份证号或电话号码，请删去"]}
+        )
+    return reason
 
 
 def get_notice(user, notice_id: int) -> Notice:
@@ -278,6 +299,11 @@ def _notice_cases(notice: Notice) -> list[Case]:
     return [entry.case for entry in notice.entries]
 
 
+def _cases_whose_latest_notice_is(notice: Notice) -> list[Case]:
+    """Cases of `notice` not since listed on a newer notice (a re-notice after an objection)."""
+    return [case for case in _notice_cases(notice) if latest_notice_of(case) == notice]
+
+
 def prepare_notice(
     user,
     village_id,
@@ -394,17 +420,24 @@ def withdraw_notice(user, notice_id: int, reason: str) -> Notice:
     if notice.kind == NoticeKind.ROSTER:
         raise DomainError("长期公示随案件变化自动更新，不能撤回")
     if notice.status == NoticeStatus.DRAFT:
+        original = notice.supersedes
+        if original is not None and original.status == NoticeStatus.PUBLISHED:
+            # A dropped correction leaves the original in force: its cases are in notice again.
+            for case in _cases_whose_latest_notice_is(original):
+                if case.status == CaseStatus.DRAFT:
+                    set_case_status(case, CaseStatus.IN_NOTICE, user, f"更正草稿 {notice.id} 删除")
         _audit_notice("delete", notice, user, reason=reason)
         db.session.delete(notice)
         db.session.commit()
         return notice
     if notice_state(notice) not in (NoticeState.IN_FORCE, NoticeState.SCHEDULED, NoticeState.ENDED):
         raise DomainError("该公示已撤回或已被更正")
+    held = _cases_whose_latest_notice_is(notice)  # before the withdrawal hides the notice
     notice.status = NoticeStatus.WITHDRAWN
     notice.withdrawn_at = utcnow()
     notice.withdrawn_reason = reason
     notice.withdrawn_by_id = user.id
-    for case in _notice_cases(notice):
+    for case in held:
         if case.status == CaseStatus.IN_NOTICE:
             set_case_status(case, CaseStatus.DRAFT, user, f"公示 {notice.id} 撤回")
     _audit_notice("withdraw", notice, user, reason=reason)
@@ -421,9 +454,7 @@ def prepare_correction(user, notice_id: int, reason: str) -> Notice:
     old = get_notice(user, notice_id)
     if user.role not in (Role.CLERK, Role.ADMIN):
         raise Forbidden("只有乡镇经办人可以拟定更正公示")
-    reason = (reason or "").strip()
-    if not 2 <= len(reason) <= 500:
-        raise ValidationFailed({"reason": ["更正原因：请写明更正了什么、为什么（2 至 500 字）"]})
+    reason = clean_public_reason(reason, "更正原因", "请写明更正了什么、为什么")
     if old.kind != NoticeKind.PRE_APPROVAL or notice_state(old) not in (
         NoticeState.IN_FORCE,
         NoticeState.SCHEDULED,
@@ -432,7 +463,7 @@ def prepare_correction(user, notice_id: int, reason: str) -> Notice:
     if old.superseded_by is not None:
         raise DomainError(f"该公示已有更正公示 {old.superseded_by.id}")
     cases = _notice_cases(old)
-    for case in cases:
+    for case in _cases_whose_latest_notice_is(old):
         if case.status == CaseStatus.IN_NOTICE:
             set_case_status(case, CaseStatus.DRAFT, user, f"公示 {old.id} 更正")
     today = local_today()
@@ -563,9 +594,10 @@ def publish_linshi_list(user, region_id, month: date, reason: str | None = None)
         .where(Notice.month == month, Notice.status == NoticeStatus.PUBLISHED)
         .where(~exists().where(successor.supersedes_id == Notice.id))
     )
-    reason = (reason or "").strip()
-    if previous is not None and len(reason) < 2:
-        raise ValidationFailed({"reason": ["更正原因：本月已发布过公示，重新发布请写明更正原因"]})
+    if previous is not None:
+        reason = clean_public_reason(reason, "更正原因", "本月已发布过公示，重新发布请写明更正原因")
+    else:
+        reason = None
     notice = Notice(
         kind=NoticeKind.LINSHI_LIST,
         program=Program.LINSHI,
@@ -574,7 +606,7 @@ def publish_linshi_list(user, region_id, month: date, reason: str | None = None)
         month=month,
         start_date=local_today(),
         supersedes=previous,
-        supersede_reason=reason or None,
+        supersede_reason=reason,
         prepared_by_id=user.id,
     )
     notice.entries = [NoticeEntry(case=c, line=i) for i, c in enumerate(cases, 1)]
@@ -619,7 +651,14 @@ def approval_blocker(case: Case, today: date | None = None) -> str | None:
     state = notice_state(notice, today)
     if state != NoticeState.ENDED:
         return f"{state.label}（{notice.end_date:%Y-%m-%d} 期满），期满后方可审批"
-    if open_objections(notice, case):
+    listed_on = select(NoticeEntry.notice_id).where(NoticeEntry.case_id == case.id)
+    open_anywhere = db.session.scalar(
+        select(Objection.id)
+        .where(Objection.notice_id.in_(listed_on), Objection.outcome.is_(None))
+        .where((Objection.case_id == case.id) | Objection.case_id.is_(None))
+        .limit(1)
+    )
+    if open_anywhere is not None:
         return "公示有未办结的异议"
     return None
 
@@ -666,7 +705,7 @@ def approve_case(user, case_id: int, today: date | None = None) -> Case:
     case.decided_at = utcnow()
     case.decided_by_id = user.id
     set_case_status(case, CaseStatus.APPROVED, user, f"自 {case.benefit_start:%Y-%m} 起享受")
-    publish_roster(case.village, case.program, user, f"新增{case.reference}")
+    publish_roster(case.village, case.program, user, ROSTER_REASONS["approved"])
     db.session.commit()
     return case
 
@@ -704,16 +743,16 @@ def terminate_case(user, case_id: int, reason: str) -> Case:
         raise DomainError(f"{case.reference} {case.status.label}，不能终止")
     case.closing_reason = reason
     set_case_status(case, CaseStatus.TERMINATED, user, reason)
-    publish_roster(case.village, case.program, user, f"{case.reference}终止：{reason}")
+    publish_roster(case.village, case.program, user, ROSTER_REASONS["terminated"])
     db.session.commit()
     return case
 
 
 def case_changed(case: Case, user) -> None:
-    """Called after an edit: a change to an approved or active case is a new roster version."""
+    """Called in an edit's transaction: a change to an approved or active case is a new
+    roster version, published in the same commit as the edit (or not at all)."""
     if case.status in ROSTER_STATUSES and case.program in NOTICE_PROGRAMS:
-        publish_roster(case.village, case.program, user, f"{case.reference}信息变更")
-        db.session.commit()
+        publish_roster(case.village, case.program, user, ROSTER_REASONS["changed"])
 
 
 def activate_due(today: date | None = None) -> int:

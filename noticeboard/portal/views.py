@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request
 
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.forms import show_errors
-from noticeboard.core.security import safe_next
+from noticeboard.core.security import public_host, safe_next
 from noticeboard.core.types import utcnow
 from noticeboard.extensions import limiter
 from noticeboard.notices import objections
@@ -43,7 +43,7 @@ def township_feed(township_id: int):
         entries=entries,
         updated=entries[0].notice.published_at if entries else utcnow(),
         # A tag: URI names a domain, not a host and port.
-        tag_authority=request.host.split(":")[0],
+        tag_authority=public_host(),
     )
     response = current_app.response_class(body, content_type="application/atom+xml; charset=utf-8")
     response.headers["Cache-Control"] = PUBLIC_CACHE

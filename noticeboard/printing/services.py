@@ -5,13 +5,13 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.scope import region_in_scope
+from noticeboard.core.security import public_url
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice
 from noticeboard.notices.services import public_notices, snapshot_of
@@ -38,7 +38,7 @@ def _render_kwargs(notice: Notice, channel: str, paper: str) -> dict:
         "channel": channel,
         "paper": paper,
         "verification_code": notice.verification_code,
-        "public_url": url_for("portal.notice", notice_id=notice.id, _external=True),
+        "public_url": public_url("portal.notice", notice_id=notice.id),
         "snapshot_sha256": notice.sha256_board if channel == "board" else notice.sha256_online,
     }
 

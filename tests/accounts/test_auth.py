@@ -120,3 +120,26 @@ def test_clerk_must_be_bound_to_a_township(app, world):
         },
     )
     assert "所属区划：乡镇经办人须绑定到乡镇/街道" in response.get_data(as_text=True)
+
+
+def test_redirect_targets_must_stay_on_this_site(app):
+    from noticeboard.core.security import safe_next
+
+    with app.test_request_context():
+        for target in (
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/%0a/x\n",
+            "https://evil.example/",
+            "/ok\r\nSet-Cookie: x",
+        ):
+            assert safe_next(target, "/") == "/", target
+        assert safe_next("/staff/?page=2", "/") == "/staff/?page=2"
+
+
+def test_public_addresses_ignore_the_request_host(app):
+    from noticeboard.core.security import public_url
+
+    with app.test_request_context("/", base_url="http://evil.example"):
+        assert public_url("portal.notice", notice_id=7) == "http://localhost/notices/7"

@@ -251,7 +251,7 @@ def test_only_drafts_can_be_deleted_and_the_deletion_is_logged(world, factory):
     active = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
     active.status = CaseStatus.ACTIVE
     db.session.commit()
-    with pytest.raises(services.DomainError, match="只能删除待公示的草稿"):
+    with pytest.raises(services.DomainError, match="只能删除从未列入公示的草稿案件"):
         services.delete_case(world.clerk_a, active.id, active.version)
 
 

@@ -13,6 +13,7 @@ from noticeboard.cases.validation import (
     clean_phone,
     clean_resident_id,
 )
+from noticeboard.core.dates import local_today
 from tests.factories import resident_id, with_wrong_checksum
 
 
@@ -140,6 +141,6 @@ def test_paid_on_may_be_empty_but_not_in_the_future():
     assert clean_paid_on("") is None
     assert clean_paid_on("2026/11/05") == date(2026, 11, 5)
     with pytest.raises(FieldError, match="不能晚于今天"):
-        clean_paid_on((date.today() + timedelta(days=1)).isoformat())
+        clean_paid_on((local_today() + timedelta(days=1)).isoformat())
     with pytest.raises(FieldError, match="格式"):
         clean_paid_on("11月5日")

@@ -79,3 +79,15 @@ def test_only_the_administrator_may_open_the_policy_page(app, world):
         client = app.test_client()
         login(client, user.username)
         assert client.get(URL).status_code == 403
+
+
+def test_the_online_channel_never_shows_any_part_of_an_id(world):
+    import pytest
+
+    from noticeboard.core.errors import ValidationFailed
+    from noticeboard.masking.services import policy_for, set_policy
+
+    with pytest.raises(ValidationFailed, match="网上公示不得显示身份证号"):
+        set_policy(world.admin, "online", {"name": "masked", "resident_id": "6+4"})
+    assert policy_for("online").resident_id == "none"
+    assert set_policy(world.admin, "board", {"resident_id": "6+4"}).resident_id == "6+4"

@@ -158,7 +158,10 @@ def test_case_to_objection_to_renotice_to_approval_to_roster(world, factory, pro
         roster_3 = notices.current_roster(world.village_a, program)
         assert roster_3.supersedes_id == roster_2.id
         assert [e.case_id for e in roster_3.entries] == [case.id]
-        assert "家庭收入已超过" in roster_3.supersede_reason
+        # publicly a generic reason; the clerk's reason stays with the case for staff
+        assert roster_3.supersede_reason == "保障对象退出"
+        assert "家庭收入" not in roster_3.snapshot_online
+        assert db.session.get(Case, other.id).closing_reason == "家庭收入已超过当地低保标准"
     with travel(date(2026, 12, 1)):
         assert notices.activate_due() == 1
         assert db.session.get(Case, case.id).status == CaseStatus.ACTIVE

@@ -296,7 +296,7 @@ def test_county_approves_after_the_end_and_terminating_makes_roster_version_2(ap
         response = post_form(clerk, terminate_url, {"terminate-reason": "家庭收入已超过低保标准"})
         assert response.status_code == 302
         page = text(clerk.get(roster_url))
-    assert "第 2 版" in page and "家庭收入已超过低保标准" in page
+    assert "第 2 版" in page and "保障对象退出" in page
     db.session.expire_all()
     assert db.session.get(Case, case.id).status == CaseStatus.TERMINATED
 
