@@ -88,7 +88,6 @@ def users():
             flash(f"已创建用户 {user.username}", "success")
             return redirect(url_for("accounts.users"))
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
     people = db.session.scalars(
         select(User).join(User.region).where(scope_clause(current_user)).order_by(User.username)

@@ -15,8 +15,7 @@ from noticeboard.cases.models import (
     Program,
 )
 from noticeboard.core.errors import DomainError
-from noticeboard.core.forms import show_errors
-from noticeboard.extensions import db
+from noticeboard.core.forms import flash_refusal, show_errors
 
 bp = Blueprint("cases", __name__, url_prefix="/staff")
 
@@ -90,7 +89,6 @@ def new(program: str):
         try:
             case = services.create_case(current_user, program, form.case_data())
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(f"已保存 {case.reference} {case.applicant_name}", "success")
@@ -125,7 +123,6 @@ def edit(case_id: int):
             try:
                 services.update_case(current_user, case_id, form.case_data(), version)
             except DomainError as error:
-                db.session.rollback()
                 show_errors(form, error)
             else:
                 flash(f"已保存 {case.reference} 的修改", "success")
@@ -141,8 +138,7 @@ def delete(case_id: int):
     try:
         services.delete_case(current_user, case_id, int(version) if version.isdigit() else -1)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("cases.detail", case_id=case_id))
     flash("已删除该草稿案件；删除记录保留在操作日志中", "success")
     return redirect(url_for("cases.index"))
@@ -167,7 +163,6 @@ def limits():
             services.set_ceiling(current_user, program, request.form.get("ceiling"))
             flash(f"已更新{program.label}金额上限", "success")
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_refusal(error)
         return redirect(url_for("cases.limits"))
     return render_template("cases/limits.html", limits=[(p, services.ceiling(p)) for p in Program])

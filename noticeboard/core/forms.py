@@ -3,10 +3,13 @@
 from flask import flash
 
 from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.extensions import db
 
 
 def show_errors(form, error: DomainError) -> None:
-    """Attach a service's field messages to the form; messages without a field are flashed."""
+    """Undo what the refused call did, then attach its field messages to the form; messages
+    without a field are flashed. Nothing is saved half-way."""
+    db.session.rollback()
     errors = error.errors if isinstance(error, ValidationFailed) else {error.field: [error.message]}
     for name, messages in errors.items():
         field = getattr(form, name, None) if name else None
@@ -15,3 +18,9 @@ def show_errors(form, error: DomainError) -> None:
         else:
             for message in messages:
                 flash(message, "error")
+
+
+def flash_refusal(error: DomainError) -> None:
+    """Undo what the refused call did and tell the user why, on the next page."""
+    db.session.rollback()
+    flash(error.message, "error")

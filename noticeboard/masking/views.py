@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
-from noticeboard.extensions import db
 from noticeboard.masking import services
 from noticeboard.masking.forms import ChannelPolicyForm
 
@@ -37,7 +36,6 @@ def policy():
             try:
                 services.set_policy(current_user, channel, form.policy_values())
             except DomainError as error:
-                db.session.rollback()
                 show_errors(form, error)
             else:
                 flash(

@@ -10,7 +10,7 @@ from noticeboard.cases import services as cases
 from noticeboard.cases.models import Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, ValidationFailed
-from noticeboard.core.forms import show_errors
+from noticeboard.core.forms import flash_refusal, show_errors
 from noticeboard.extensions import db
 from noticeboard.notices import objections, queries
 from noticeboard.notices import services as notices
@@ -126,7 +126,6 @@ def new():
             if error.errors:
                 show_errors(form, error)
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(f"已拟定公示草稿（{len(notice.entries)} 户/人），请交审核人发布", "success")
@@ -205,8 +204,7 @@ def publish(notice_id: int):
     try:
         notice = notices.publish_notice(current_user, notice_id)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(f"已发布，核验码 {notice.verification_code}", "success")
     return redirect(url_for("notices.detail", notice_id=notice_id))
@@ -222,8 +220,7 @@ def remove(notice_id: int):
             current_user, notice_id, _digits(request.form.get("case_id")) or 0
         )
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash("已将该案件移出草稿，序号已重排", "success")
     return redirect(url_for("notices.detail", notice_id=notice_id))
@@ -236,7 +233,6 @@ def withdraw(notice_id: int):
     try:
         notices.withdraw_notice(current_user, notice_id, form.reason.data)
     except DomainError as error:
-        db.session.rollback()
         show_errors(form, error)
         return _render_notice(notices.get_notice(current_user, notice_id), withdraw_form=form)
     if was_draft:
@@ -252,7 +248,6 @@ def correct(notice_id: int):
     try:
         draft = notices.prepare_correction(current_user, notice_id, form.reason.data)
     except DomainError as error:
-        db.session.rollback()
         show_errors(form, error)
         return _render_notice(notices.get_notice(current_user, notice_id), correct_form=form)
     flash("已拟定更正公示草稿：请先修改案件，再交审核人发布；发布后原公示标为已更正", "success")
@@ -273,7 +268,6 @@ def record_objection(notice_id: int):
             form.line.data,
         )
     except DomainError as error:
-        db.session.rollback()
         show_errors(form, error)
         return _render_notice(notices.get_notice(current_user, notice_id), objection_form=form)
     flash(f"已登记异议，回执号 {objection.receipt_no}（请告知反映人）", "success")
@@ -322,7 +316,6 @@ def objection(objection_id: int):
                 _digits(form.case_id.data),
             )
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(f"异议 {item.receipt_no} 已办结：{item.outcome.label}", "success")
@@ -362,8 +355,7 @@ def approve(case_id: int):
     try:
         case = notices.approve_case(current_user, case_id)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(
             f"已审核确认 {case.reference} {case.applicant_name}，"
@@ -383,8 +375,7 @@ def reject(case_id: int):
         db.session.rollback()
         return _render_approvals({case_id: error.errors["reason"]}, {case_id: reason})
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(f"已作不予确认处理：{case.reference} {case.applicant_name}", "success")
     return redirect(url_for("notices.approvals"))
@@ -400,7 +391,6 @@ def terminate(case_id: int):
         try:
             notices.terminate_case(current_user, case_id, form.reason.data)
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(f"已终止 {case.reference}，长期公示已发布新版本", "success")
@@ -458,7 +448,6 @@ def new_linshi_list():
                 current_user, form.region_id.data, month, form.reason.data
             )
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(

@@ -2,11 +2,12 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from noticeboard.core.errors import DomainError
+from noticeboard.core.forms import flash_refusal
 from noticeboard.core.scope import scope_clause
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice
@@ -53,7 +54,7 @@ def board_pdf(notice_id: int):
     try:
         pdf = services.notice_pdf(notice, channel, request.args.get("paper"))
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("notices.detail", notice_id=notice.id))
     return _pdf_response(pdf, f"notice-{notice.id}-{channel}.pdf", public=False)
 
@@ -75,8 +76,7 @@ def batch():
                 request.form.get("bundle", "merged"),
             )
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_refusal(error)
         else:
             response = send_file(
                 io.BytesIO(result.data),

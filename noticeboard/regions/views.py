@@ -50,7 +50,6 @@ def index():
         except FieldError as error:
             form.phone.errors = [str(error)]
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
     depth = {r.id: r.path.count("/") - current_user.region.path.count("/") for r in tree}
     return render_template("regions/index.html", tree=tree, depth=depth, form=form)
@@ -89,7 +88,6 @@ def settings(region_id: int):
                 form.assessment_panel.data,
             )
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(f"已保存{region.name}的公示设置，自即日起拟定和发布的公示适用", "success")
