@@ -406,7 +406,9 @@ def _check_village_change(case: Case, village_id: int) -> None:
     leave the old village's list showing it."""
     if village_id == case.village_id:
         return
-    if case.status not in (CaseStatus.DRAFT, CaseStatus.INVESTIGATING) or _listed_on_a_draft(case):
+    if case.status not in (CaseStatus.DRAFT, CaseStatus.INVESTIGATING) or _listed_on_a_notice(
+        case, drafts_only=True
+    ):
         raise ValidationFailed(
             {
                 "village_id": [
@@ -417,27 +419,15 @@ def _check_village_change(case: Case, village_id: int) -> None:
         )
 
 
-def _listed_on_any_notice(case: Case) -> bool:
-    from noticeboard.notices.models import NoticeEntry
-
-    return (
-        db.session.scalar(select(NoticeEntry.id).where(NoticeEntry.case_id == case.id).limit(1))
-        is not None
-    )
-
-
-def _listed_on_a_draft(case: Case) -> bool:
+def _listed_on_a_notice(case: Case, drafts_only: bool = False) -> bool:
     from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
 
-    return (
-        db.session.scalar(
-            select(NoticeEntry.id)
-            .join(Notice, Notice.id == NoticeEntry.notice_id)
-            .where(NoticeEntry.case_id == case.id, Notice.status == NoticeStatus.DRAFT)
-            .limit(1)
+    query = select(NoticeEntry.id).where(NoticeEntry.case_id == case.id)
+    if drafts_only:
+        query = query.join(Notice, Notice.id == NoticeEntry.notice_id).where(
+            Notice.status == NoticeStatus.DRAFT
         )
-        is not None
-    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _stale(case: Case) -> StaleCase:
@@ -455,7 +445,7 @@ def delete_case(user, case_id: int, expected_version: int) -> None:
     case = get_case(user, case_id)
     if case.version != expected_version:
         raise _stale(case)
-    if case.status != CaseStatus.DRAFT or _listed_on_any_notice(case):
+    if case.status != CaseStatus.DRAFT or _listed_on_a_notice(case):
         raise DomainError("只能删除从未列入公示的草稿案件；已列入公示的案件请办理终止")
     audit.record(
         "delete", "case", case.id, user=user, region_id=case.village_id, before=_audit_view(case)

@@ -632,14 +632,6 @@ def latest_notice_of(case: Case) -> Notice | None:
     )
 
 
-def open_objections(notice: Notice, case: Case | None = None) -> list[Objection]:
-    """Open objections on the notice; with a case, those naming its line or no line at all."""
-    query = select(Objection).where(Objection.notice_id == notice.id, Objection.outcome.is_(None))
-    if case is not None:
-        query = query.where((Objection.case_id == case.id) | Objection.case_id.is_(None))
-    return list(db.session.scalars(query))
-
-
 def approval_blocker(case: Case, today: date | None = None) -> str | None:
     """Why the case cannot be approved yet, or None when it can."""
     today = today or local_today()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
 
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.scope import region_in_scope
@@ -151,15 +150,4 @@ def batch_print(user, township_id, paper: str, bundle: str, channel: str = "boar
             archive.writestr(f"{number:02d}-{notice.region.name}-{notice.id}.pdf", pdf)
     return BatchResult(
         f"{stem}.zip", "application/zip", buffer.getvalue(), len(files), len(missing)
-    )
-
-
-def stored_pdfs(notice_id: int) -> list[RenderedPdf]:
-    return list(
-        db.session.scalars(
-            select(RenderedPdf)
-            .where(RenderedPdf.notice_id == notice_id)
-            .options(defer(RenderedPdf.data))
-            .order_by(RenderedPdf.channel, RenderedPdf.paper)
-        )
     )

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from noticeboard.audit import services as audit
 from noticeboard.cases.validation import FieldError, clean_name, clean_phone
-from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
+from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 
@@ -44,13 +44,6 @@ def create_region(
     db.session.flush()
     region.path = f"{parent.path if parent else '/'}{region.id}/"
     db.session.flush()
-    return region
-
-
-def get_region(region_id: int) -> Region:
-    region = db.session.get(Region, region_id)
-    if region is None:
-        raise NotFound("未找到该区划")
     return region
 
 
