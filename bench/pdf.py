@@ -65,7 +65,7 @@ def cached_download_times(runs: int) -> tuple[list[float], int]:
     from noticeboard import create_app
     from noticeboard.cases.models import Program
     from noticeboard.demo import load_demo
-    from noticeboard.notices.services import public_notices
+    from noticeboard.notices.state import public_notices
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(

@@ -69,10 +69,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from datetime import timedelta, timezone
     from decimal import Decimal
 
-    beijing_time = timezone(timedelta(hours=8), "CST")
+    from noticeboard.core.dates import CHINA
+    from noticeboard.core.permissions import template_can
+
+    app.add_template_global(template_can, "can")
 
     @app.template_filter("yuan")
     def yuan(value) -> str:
@@ -82,7 +84,7 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("beijing")
     def beijing(value) -> str:
         """Stored in UTC, read by staff in Beijing time."""
-        return value.astimezone(beijing_time).strftime("%Y-%m-%d %H:%M:%S")
+        return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
     @app.template_filter("audit_value")
     def audit_value(value) -> str:

@@ -13,15 +13,23 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from noticeboard.accounts.models import Role
+from noticeboard.accounts.roles import Role
 from noticeboard.accounts.services import create_user
 from noticeboard.cases import services as cases
+from noticeboard.cases.lifecycle import activate_due, terminate_case
 from noticeboard.cases.models import LINSHI_REASONS, Case, Program
 from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
 from noticeboard.notices import objections
-from noticeboard.notices import services as notices
+from noticeboard.notices.approval import approve_case
+from noticeboard.notices.linshi_lists import publish_linshi_list
 from noticeboard.notices.models import Notice, ObjectionChannel, ObjectionOutcome
+from noticeboard.notices.pre_approval import (
+    prepare_correction,
+    prepare_notice,
+    publish_notice,
+    withdraw_notice,
+)
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region
 
@@ -153,10 +161,10 @@ class _Story:
         start = self.today - timedelta(days=days_ago)
         then = start if days_ago > 0 else None  # the services' own calendar for today
         ids = [c.id for c in listed]
-        draft = notices.prepare_notice(
+        draft = prepare_notice(
             clerk, self.villages[village].id, program, ids, start=start, today=then
         )
-        return notices.publish_notice(reviewer, draft.id, today=then)
+        return publish_notice(reviewer, draft.id, today=then)
 
     def edit(self, case: Case, change) -> None:
         """Edit a case as the clerk does on its form: the whole data, with `change` applied."""
@@ -180,19 +188,17 @@ class _Story:
         first, second = self.take("东风村", Program.DIBAO, 2)
         notice = self.notice("东风村", Program.DIBAO, [first, second], 45)
         for case in (first, second):  # one by one: each approval is a new roster version
-            notices.approve_case(self.county, case.id, today=notice.end_date + timedelta(days=3))
+            approve_case(self.county, case.id, today=notice.end_date + timedelta(days=3))
         for village, program, days_ago in (
             ("东风村", Program.TEKUN, 40),
             ("南门社区", Program.DIBAO, 50),
         ):
             listed = self.take(village, program)
             notice = self.notice(village, program, listed, days_ago)
-            notices.approve_case(
-                self.county, listed[0].id, today=notice.end_date + timedelta(days=2)
-            )
-        notices.activate_due(self.today)  # approved over a month ago: benefits have started
+            approve_case(self.county, listed[0].id, today=notice.end_date + timedelta(days=2))
+        activate_due(self.today)  # approved over a month ago: benefits have started
         clerk, _ = self.staff("东风村")
-        notices.terminate_case(clerk, first.id, "家庭成员外出务工，家庭人均收入已超过当地低保标准")
+        terminate_case(clerk, first.id, "家庭成员外出务工，家庭人均收入已超过当地低保标准")
 
     def in_force_with_objections(self) -> None:
         """7-day notices in force in both townships, from their first day to their last."""
@@ -231,9 +237,7 @@ class _Story:
         """An upheld objection sends a household back to 复查中; with its amount recalculated
         it goes into a new 7-day notice (重新公示)."""
         village = self.villages["向阳村"]
-        # One person, no members: editing a case that keeps its members currently fails
-        # (cases.update_case re-inserts them before deleting the old rows).
-        data = _dibao_data(village, self.rng, self.used_ids, relations=[])
+        data = _dibao_data(village, self.rng, self.used_ids)
         objected = self.new_case(village, Program.DIBAO, data)
         self.pools[("向阳村", Program.DIBAO)].remove(objected)  # listed here, not left over
         listed = [objected, *self.take("向阳村", Program.DIBAO)]
@@ -260,10 +264,10 @@ class _Story:
     def withdrawn_and_corrected(self) -> None:
         clerk, reviewer = self.staff("青山村")
         notice = self.notice("青山村", Program.DIBAO, self.take("青山村", Program.DIBAO), 1)
-        notices.withdraw_notice(reviewer, notice.id, "公示表中该户保障人数有误，撤回核实后重新公示")
+        withdraw_notice(reviewer, notice.id, "公示表中该户保障人数有误，撤回核实后重新公示")
         tekun = self.take("青山村", Program.TEKUN)
         old = self.notice("青山村", Program.TEKUN, tekun, 3)
-        draft = notices.prepare_correction(
+        draft = prepare_correction(
             clerk, old.id, "经复核，该对象生活自理能力评估有误，照料护理标准已更正"
         )
 
@@ -272,7 +276,7 @@ class _Story:
             values["self_care"], values["care_amount"] = level, CARE_AMOUNTS[level]
 
         self.edit(tekun[0], reassessed)
-        notices.publish_notice(reviewer, draft.id)
+        publish_notice(reviewer, draft.id)
 
     def ended_awaiting_approval(self) -> None:
         """Ended with no objection: these wait in the county's approval queue."""
@@ -283,15 +287,15 @@ class _Story:
         clerk, _ = self.staff("新店社区")
         listed = [c.id for c in self.take("新店社区", Program.DIBAO, 2)]
         village = self.villages["新店社区"]
-        notices.prepare_notice(clerk, village.id, Program.DIBAO, listed)
+        prepare_notice(clerk, village.id, Program.DIBAO, listed)
 
     def linshi_lists(self) -> None:
         """事后公示 of last month's 临时救助: one village's list, one township-wide list."""
         last_month = (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
         _, reviewer = self.staff("东风村")
-        notices.publish_linshi_list(reviewer, self.villages["东风村"].id, last_month)
+        publish_linshi_list(reviewer, self.villages["东风村"].id, last_month)
         _, reviewer2 = self.staff("南门社区")
-        notices.publish_linshi_list(reviewer2, self.townships["城关街道"].id, last_month)
+        publish_linshi_list(reviewer2, self.townships["城关街道"].id, last_month)
 
 
 CARE_AMOUNTS = {"full": "150.00", "partial": "450.00", "none": "900.00"}

@@ -12,7 +12,7 @@ from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import ValidationFailed
 from noticeboard.extensions import db
-from noticeboard.notices import services as notices
+from noticeboard.notices import approval, pre_approval, snapshots, state
 from noticeboard.notices.models import (
     Notice,
     NoticeKind,
@@ -22,7 +22,8 @@ from noticeboard.notices.models import (
     ObjectionOutcome,
 )
 from noticeboard.notices.periods import days_left
-from noticeboard.notices.services import NoticeState
+from noticeboard.notices.rosters import ROSTER_REASONS, roster_versions
+from noticeboard.notices.state import NoticeState
 from noticeboard.regions.models import Region, RegionLevel
 
 
@@ -73,7 +74,7 @@ def test_demo_has_notices_in_every_state_with_objections(demo):
 
 def _check_notice_states():
     every = list(db.session.scalars(select(Notice)))
-    states = {notices.notice_state(n) for n in every}
+    states = {state.notice_state(n) for n in every}
     assert {
         NoticeState.IN_FORCE,
         NoticeState.ENDED,
@@ -87,7 +88,7 @@ def _check_notice_states():
     in_force = [
         n
         for n in every
-        if n.kind == NoticeKind.PRE_APPROVAL and notices.notice_state(n) == NoticeState.IN_FORCE
+        if n.kind == NoticeKind.PRE_APPROVAL and state.notice_state(n) == NoticeState.IN_FORCE
     ]
     assert {n.region.parent.name for n in in_force} == {"新店镇", "城关街道"}
     assert {n.program for n in in_force} == {Program.DIBAO, Program.TEKUN}
@@ -96,7 +97,7 @@ def _check_notice_states():
 
     # A correction superseded a 7-day notice; the draft waits for a reviewer.
     corrected = [n for n in every if n.kind == NoticeKind.PRE_APPROVAL and n.supersedes_id]
-    assert corrected and notices.notice_state(corrected[0].supersedes) == NoticeState.SUPERSEDED
+    assert corrected and state.notice_state(corrected[0].supersedes) == NoticeState.SUPERSEDED
     draft = next(n for n in every if n.status == NoticeStatus.DRAFT)
     assert draft.prepared_by.role == Role.CLERK
 
@@ -111,7 +112,7 @@ def _check_published_by_a_reviewer_not_their_maker():
         assert notice.published_by.region_id == notice.region.parent_id
         assert notice.published_by_id != notice.prepared_by_id
         # Backdated history is issued on its own first day, not on the day the demo loaded.
-        assert notices.snapshot_of(notice, "online")["issued_on"] == notice.start_date.isoformat()
+        assert snapshots.snapshot_of(notice, "online")["issued_on"] == notice.start_date.isoformat()
 
 
 def test_demo_has_rosters_approvals_and_temporary_assistance_lists(demo):
@@ -123,19 +124,19 @@ def _check_rosters_and_approvals():
     rosters = list(db.session.scalars(select(Notice).where(Notice.kind == NoticeKind.ROSTER)))
     assert rosters
     assert {r.published_by.role for r in rosters} == {Role.COUNTY, Role.CLERK}
-    superseded = [r for r in rosters if notices.notice_state(r) == NoticeState.SUPERSEDED]
+    superseded = [r for r in rosters if state.notice_state(r) == NoticeState.SUPERSEDED]
     assert superseded
     village = superseded[0].region
-    versions = notices.roster_versions(village, superseded[0].program)
+    versions = roster_versions(village, superseded[0].program)
     assert len(versions) >= 3
-    assert any(v.supersede_reason == notices.ROSTER_REASONS["terminated"] for v in versions)
+    assert any(v.supersede_reason == ROSTER_REASONS["terminated"] for v in versions)
     assert count(Case, Case.status == CaseStatus.TERMINATED) >= 1
     assert count(Case, Case.status.in_([CaseStatus.APPROVED, CaseStatus.ACTIVE])) >= 2
 
     county = db.session.scalar(select(User).where(User.role == Role.COUNTY))
-    queue = notices.approval_queue(county)
+    queue = approval.approval_queue(county)
     assert queue
-    assert all(notices.notice_state(n) == NoticeState.ENDED for _, n in queue)
+    assert all(state.notice_state(n) == NoticeState.ENDED for _, n in queue)
 
 
 def _check_objections_open_resolved_and_upheld_with_a_renotice():
@@ -146,9 +147,9 @@ def _check_objections_open_resolved_and_upheld_with_a_renotice():
         for o in objections
     )
     upheld = next(o for o in objections if o.outcome == ObjectionOutcome.UPHELD)
-    renotice = notices.latest_notice_of(upheld.case)
+    renotice = state.latest_notice_of(upheld.case)
     assert renotice.id != upheld.notice_id
-    assert notices.notice_state(renotice) == NoticeState.IN_FORCE
+    assert state.notice_state(renotice) == NoticeState.IN_FORCE
     assert upheld.case.status == CaseStatus.IN_NOTICE
 
 
@@ -158,8 +159,8 @@ def _check_last_months_temporary_assistance_lists():
     assert {n.region.level for n in lists} == {RegionLevel.VILLAGE, RegionLevel.TOWNSHIP}
     for notice in lists:
         assert notice.month == last_month
-        assert notices.snapshot_of(notice, "online")["rows"]
-        assert notices.in_public_view(notice)
+        assert snapshots.snapshot_of(notice, "online")["rows"]
+        assert state.in_public_view(notice)
 
 
 def _check_no_personal_data_in_online_snapshots():
@@ -168,7 +169,7 @@ def _check_no_personal_data_in_online_snapshots():
         secrets |= {case.applicant_id_number, case.applicant_phone} - {None}
         secrets |= {m.id_number for m in case.members} | {m.name for m in case.members}
     for notice in db.session.scalars(select(Notice).where(Notice.published_at.is_not(None))):
-        text = json.dumps(notices.snapshot_of(notice, "online"), ensure_ascii=False)
+        text = json.dumps(snapshots.snapshot_of(notice, "online"), ensure_ascii=False)
         assert not [s for s in secrets if s in text], notice.title
 
 
@@ -186,7 +187,7 @@ def _check_every_public_page_answers(client):
             r'href="(/(?:townships|villages|notices)/\d+)"', page.get_data(as_text=True)
         )
     notices_seen = {u for u in seen if u.startswith("/notices/")}
-    in_view = [n for n in db.session.scalars(select(Notice)) if notices.in_public_view(n)]
+    in_view = [n for n in db.session.scalars(select(Notice)) if state.in_public_view(n)]
     assert notices_seen == {f"/notices/{n.id}" for n in in_view}
 
 
@@ -196,27 +197,29 @@ def _check_every_public_page_answers(client):
 def test_a_notice_can_be_prepared_and_published_on_a_given_past_day(world, factory):
     case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
     past = local_today() - timedelta(days=20)
-    draft = notices.prepare_notice(
+    draft = pre_approval.prepare_notice(
         world.clerk_a, world.village_a.id, Program.DIBAO, [case.id], start=past, today=past
     )
-    notice = notices.publish_notice(world.reviewer_a, draft.id, today=past)
+    notice = pre_approval.publish_notice(world.reviewer_a, draft.id, today=past)
     assert (notice.start_date, notice.end_date) == (past, past + timedelta(days=6))
-    assert notices.snapshot_of(notice, "online")["issued_on"] == past.isoformat()
+    assert snapshots.snapshot_of(notice, "online")["issued_on"] == past.isoformat()
     assert f"{past.year}年{past.month}月" in notice.title
-    assert notices.notice_state(notice) == NoticeState.ENDED
-    assert notices.approval_queue(world.county_officer) == [(case, notice)]
+    assert state.notice_state(notice) == NoticeState.ENDED
+    assert approval.approval_queue(world.county_officer) == [(case, notice)]
 
 
 def test_without_today_the_real_calendar_still_rules(world, factory):
     case = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
     past = local_today() - timedelta(days=3)
     with pytest.raises(ValidationFailed, match="不能早于今天"):
-        notices.prepare_notice(world.clerk_a, world.village_a.id, Program.TEKUN, [case.id], past)
+        pre_approval.prepare_notice(
+            world.clerk_a, world.village_a.id, Program.TEKUN, [case.id], past
+        )
     # A draft dated in the past is moved to today when it is published for real.
-    draft = notices.prepare_notice(
+    draft = pre_approval.prepare_notice(
         world.clerk_a, world.village_a.id, Program.TEKUN, [case.id], start=past, today=past
     )
-    notice = notices.publish_notice(world.reviewer_a, draft.id)
+    notice = pre_approval.publish_notice(world.reviewer_a, draft.id)
     assert notice.start_date == local_today()
-    assert notices.snapshot_of(notice, "online")["issued_on"] == local_today().isoformat()
-    assert notices.notice_state(notice) == NoticeState.IN_FORCE
+    assert snapshots.snapshot_of(notice, "online")["issued_on"] == local_today().isoformat()
+    assert state.notice_state(notice) == NoticeState.IN_FORCE

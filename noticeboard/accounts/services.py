@@ -4,9 +4,12 @@ from sqlalchemy import select
 
 from noticeboard.accounts.models import Role, User
 from noticeboard.accounts.passwords import hash_password, needs_rehash, verify_password
-from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
+from noticeboard.core.permissions import Action, require
 from noticeboard.extensions import db
-from noticeboard.regions.models import Region
+from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.scope import scope_clause
+from noticeboard.regions.services import regions_within
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -35,8 +38,38 @@ def create_user(
         region=region,
     )
     db.session.add(user)
-    db.session.flush()
+    db.session.commit()
     return user
+
+
+def account_regions(admin) -> list[Region]:
+    """Regions an administrator may bind a new account to: counties and townships in scope."""
+    require(admin, Action.ADMINISTER)
+    return [
+        r
+        for r in regions_within(admin.region)
+        if r.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+    ]
+
+
+def add_user(admin, username, password, role, region_id, display_name="") -> User:
+    """An administrator creates an account in a region of their scope."""
+    require(admin, Action.ADMINISTER)
+    region = db.session.scalar(select(Region).where(Region.id == region_id, scope_clause(admin)))
+    if region is None:
+        raise NotFound("未找到该区划")
+    if role not in set(Role):
+        raise ValidationFailed({"role": ["角色：请从列表中选择"]})
+    return create_user(username, password, role, region, display_name)
+
+
+def users_in_scope(admin) -> list[User]:
+    require(admin, Action.ADMINISTER)
+    return list(
+        db.session.scalars(
+            select(User).join(User.region).where(scope_clause(admin)).order_by(User.username)
+        )
+    )
 
 
 def authenticate(username: str, password: str) -> User | None:

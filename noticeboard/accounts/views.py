@@ -1,19 +1,16 @@
 """Login, logout and user administration pages."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from noticeboard.accounts import services
 from noticeboard.accounts.forms import LoginForm, UserForm
 from noticeboard.accounts.models import User
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
-from noticeboard.core.scope import scope_clause
+from noticeboard.core.permissions import Action, requires
 from noticeboard.core.security import safe_next
 from noticeboard.extensions import db, limiter, login_manager
-from noticeboard.regions.models import Region
-from noticeboard.regions.services import regions_within
 
 bp = Blueprint("accounts", __name__)
 
@@ -55,41 +52,27 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-def _require_admin():
-    if not current_user.is_admin:
-        abort(403)
-
-
 @bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
+@requires(Action.ADMINISTER)
 def users():
-    _require_admin()
     form = UserForm()
-    form.region_id.choices = [
-        (r.id, r.full_name)
-        for r in regions_within(current_user.region)
-        if r.level.value in ("county", "township")
-    ]
+    form.region_id.choices = [(r.id, r.full_name) for r in services.account_regions(current_user)]
     if form.validate_on_submit():
-        region = db.session.scalar(
-            select(Region).where(Region.id == form.region_id.data, scope_clause(current_user))
-        )
         try:
-            if region is None:
-                abort(404)
-            user = services.create_user(
+            user = services.add_user(
+                current_user,
                 form.username.data,
                 form.password.data,
                 form.role.data,
-                region,
+                form.region_id.data,
                 form.display_name.data,
             )
-            db.session.commit()
-            flash(f"已创建用户 {user.username}", "success")
-            return redirect(url_for("accounts.users"))
         except DomainError as error:
             show_errors(form, error)
-    people = db.session.scalars(
-        select(User).join(User.region).where(scope_clause(current_user)).order_by(User.username)
-    ).all()
-    return render_template("accounts/users.html", form=form, users=people)
+        else:
+            flash(f"已创建用户 {user.username}", "success")
+            return redirect(url_for("accounts.users"))
+    return render_template(
+        "accounts/users.html", form=form, users=services.users_in_scope(current_user)
+    )

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request
 
 from noticeboard.core.errors import NotFound
 from noticeboard.core.security import public_url
+from noticeboard.core.validation import parse_id
 from noticeboard.portal import services
 from noticeboard.portal.services import PublicNotice
 from noticeboard.regions.models import RegionLevel
@@ -52,9 +53,10 @@ def _region_filter():
     for name, level in (("village", RegionLevel.VILLAGE), ("township", RegionLevel.TOWNSHIP)):
         value = request.args.get(name, "").strip()
         if value:
-            if not value.isdigit():
+            region_id = parse_id(value)
+            if region_id is None:
                 raise NotFound()
-            return services.region_of_level(int(value), level)
+            return services.region_of_level(region_id, level)
     return None
 
 

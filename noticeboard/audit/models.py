@@ -5,8 +5,34 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import UTCDateTime, utcnow
 from noticeboard.extensions import db
+
+
+class AuditAction(LabelledStrEnum):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    PUBLISH = "publish", "发布"
+    WITHDRAW = "withdraw", "撤回"
+
+
+ENTITY_LABELS = {
+    "case": "案件",
+    "notice": "公示",
+    "objection": "异议",
+    "region": "区划",
+    "masking_policy": "脱敏规则",
+    "program_limit": "金额上限",
+}
+# Field names as staff read them; each area registers its own, since the
+# audit log sits below the areas whose changes it records.
+FIELD_LABELS: dict[str, str] = {}
+
+
+def register_field_labels(labels: dict[str, str]) -> None:
+    FIELD_LABELS.update(labels)
 
 
 class AuditEntry(db.Model):
@@ -25,6 +51,18 @@ class AuditEntry(db.Model):
     # {field: [before, after]}; values are strings or lists as shown to staff.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def action_label(self) -> str:
+        return AuditAction(self.action).label if self.action in set(AuditAction) else self.action
+
+    @property
+    def entity_label(self) -> str:
+        return ENTITY_LABELS.get(self.entity_type, self.entity_type)
+
+    @staticmethod
+    def field_label(key: str) -> str:
+        return FIELD_LABELS.get(key, key)
 
 
 class AuditLogIsAppendOnly(RuntimeError):

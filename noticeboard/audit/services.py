@@ -1,9 +1,15 @@
 """Recording and reading audit entries."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from noticeboard.audit.models import AuditEntry
+from noticeboard.audit.models import AuditAction, AuditEntry
+from noticeboard.core.permissions import Action, require
 from noticeboard.extensions import db
+from noticeboard.regions.models import Region
+from noticeboard.regions.scope import scope_clause
+from noticeboard.regions.signals import notice_settings_changed
+
+PAGE_SIZE = 100
 
 
 def diff(before: dict, after: dict) -> dict[str, list]:
@@ -15,7 +21,7 @@ def diff(before: dict, after: dict) -> dict[str, list]:
 
 
 def record(
-    action: str,
+    action: AuditAction,
     entity_type: str,
     entity_id: int,
     *,
@@ -25,10 +31,11 @@ def record(
     after: dict | None = None,
     note: str | None = None,
 ) -> AuditEntry:
+    """Add an entry to the caller's transaction (it commits with the change it records)."""
     entry = AuditEntry(
         user_id=user.id if user is not None else None,
         actor=user.display_name if user is not None else "系统",
-        action=action,
+        action=AuditAction(action),
         entity_type=entity_type,
         entity_id=entity_id,
         region_id=region_id,
@@ -39,11 +46,40 @@ def record(
     return entry
 
 
+@notice_settings_changed.connect
+def _record_notice_settings(region, *, user, before: dict, after: dict) -> None:
+    record(
+        AuditAction.UPDATE,
+        "region",
+        region.id,
+        user=user,
+        region_id=region.id,
+        before=before,
+        after=after,
+        note="公示设置",
+    )
+
+
 def history(entity_type: str, entity_id: int) -> list[AuditEntry]:
     return list(
         db.session.scalars(
             select(AuditEntry)
             .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
             .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )
+
+
+def entries_in_scope(user, page: int = 1) -> list[AuditEntry]:
+    """The newest entries of the user's scope, and those that belong to no region."""
+    require(user, Action.READ_AUDIT_LOG)
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .outerjoin(Region, Region.id == AuditEntry.region_id)
+            .where(or_(scope_clause(user), AuditEntry.region_id.is_(None)))
+            .order_by(AuditEntry.id.desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
         )
     )

@@ -1,34 +1,23 @@
 """The audit log page: recent entries inside the user's scope."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
-from noticeboard.audit.models import AuditEntry
-from noticeboard.cases.models import CASE_FIELD_LABELS
-from noticeboard.core.scope import scope_clause
-from noticeboard.extensions import db
-from noticeboard.regions.models import Region
+from noticeboard.audit import services
+from noticeboard.core.permissions import Action, requires
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 
 
 @bp.route("/")
 @login_required
+@requires(Action.READ_AUDIT_LOG)
 def index():
-    if current_user.role not in ("county", "admin"):
-        abort(403)
-    page = max(
-        int(request.args.get("page", "1")) if request.args.get("page", "").isdigit() else 1, 1
-    )
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .outerjoin(Region, Region.id == AuditEntry.region_id)
-        .where(or_(scope_clause(current_user), AuditEntry.region_id.is_(None)))
-        .order_by(AuditEntry.id.desc())
-        .offset((page - 1) * 100)
-        .limit(100)
-    ).all()
+    page = request.args.get("page", "1")
+    page = max(int(page), 1) if page.isdecimal() and len(page) < 7 else 1
     return render_template(
-        "audit/index.html", entries=entries, page=page, field_labels=CASE_FIELD_LABELS
+        "audit/index.html",
+        entries=services.entries_in_scope(current_user, page),
+        page=page,
+        page_size=services.PAGE_SIZE,
     )

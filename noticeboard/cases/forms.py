@@ -1,4 +1,4 @@
-"""Case entry forms, one per program; the rules themselves live in cases.services."""
+"""Case entry forms, one per program; the rules themselves live in cases.validation."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -7,7 +7,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    SelectField,
     StringField,
 )
 
@@ -21,14 +20,7 @@ from noticeboard.cases.models import (
     TEKUN_MODES,
     Program,
 )
-
-BLANK = ("", "请选择")
-
-
-def choice_field(label: str, choices=(), **kwargs) -> SelectField:
-    """A select whose value the service checks, so a bad value gets a message naming the field."""
-    return SelectField(label, choices=choices, validate_choice=False, **kwargs)
-
+from noticeboard.core.forms import BLANK, choice_field
 
 BLANK_MEMBER_ROWS = 3
 

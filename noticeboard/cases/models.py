@@ -1,6 +1,5 @@
 """Case, its household members and the per-program amount ceilings."""
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
@@ -8,19 +7,17 @@ from typing import ClassVar
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from noticeboard.audit.models import register_field_labels
+from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import Money, StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region
 
 
-class Program(enum.StrEnum):
-    DIBAO = "dibao"
-    TEKUN = "tekun"
-    LINSHI = "linshi"
-
-    @property
-    def label(self) -> str:
-        return {"dibao": "低保", "tekun": "特困", "linshi": "临时救助"}[self.value]
+class Program(LabelledStrEnum):
+    DIBAO = "dibao", "低保"
+    TEKUN = "tekun", "特困"
+    LINSHI = "linshi", "临时救助"
 
     @property
     def long_label(self) -> str:
@@ -31,26 +28,14 @@ class Program(enum.StrEnum):
         }[self.value]
 
 
-class CaseStatus(enum.StrEnum):
-    DRAFT = "draft"
-    IN_NOTICE = "in_notice"
-    INVESTIGATING = "investigating"
-    APPROVED = "approved"
-    ACTIVE = "active"
-    TERMINATED = "terminated"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return {
-            "draft": "待公示",
-            "in_notice": "公示中",
-            "investigating": "复查中",
-            "approved": "已审批",
-            "active": "保障中",
-            "terminated": "已停止",
-            "rejected": "未通过",
-        }[self.value]
+class CaseStatus(LabelledStrEnum):
+    DRAFT = "draft", "待公示"
+    IN_NOTICE = "in_notice", "公示中"
+    INVESTIGATING = "investigating", "复查中"
+    APPROVED = "approved", "已审批"
+    ACTIVE = "active", "保障中"
+    TERMINATED = "terminated", "已停止"
+    REJECTED = "rejected", "未通过"
 
 
 # A person may hold only one open 低保/特困 case; these statuses count as open.
@@ -61,6 +46,23 @@ OPEN_STATUSES = (
     CaseStatus.APPROVED,
     CaseStatus.ACTIVE,
 )
+
+# Cases can be edited while being prepared or re-investigated, and when an active case's
+# amount changes; a case in notice is frozen until the notice ends or is withdrawn.
+EDITABLE_STATUSES = (
+    CaseStatus.DRAFT,
+    CaseStatus.INVESTIGATING,
+    CaseStatus.APPROVED,
+    CaseStatus.ACTIVE,
+)
+# Cases that may go into a new 7-day notice: new ones, and ones re-investigated after an
+# upheld objection (重新公示).
+NOTICEABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.INVESTIGATING)
+# Cases listed on the village's long-term roster (长期公示).
+ROSTER_STATUSES = (CaseStatus.APPROVED, CaseStatus.ACTIVE)
+# Programs with a 7-day notice before approval and a long-term roster after it.
+NOTICE_PROGRAMS = (Program.DIBAO, Program.TEKUN)
+
 
 DIBAO_AREAS = {"urban": "城市", "rural": "农村"}
 DIBAO_CATEGORIES = ("A类", "B类", "C类")
@@ -106,10 +108,7 @@ CASE_FIELD_LABELS = {
     "benefit_start": "享受起始",
     "closing_reason": "原因",
 }
-
-
-def _one_of(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+register_field_labels(CASE_FIELD_LABELS)
 
 
 class Case(db.Model):
@@ -122,8 +121,6 @@ class Case(db.Model):
 
     __tablename__ = "cases"
     __table_args__ = (
-        CheckConstraint(_one_of("program", Program), name="program_known"),
-        CheckConstraint(_one_of("status", CaseStatus), name="status_known"),
         CheckConstraint(
             "program != 'dibao' OR (dibao_area IS NOT NULL AND persons_covered >= 1"
             " AND monthly_amount > 0)",
@@ -193,8 +190,9 @@ class Case(db.Model):
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     @property
-    def monthly_total(self) -> Decimal | None:
-        """The amount the notice shows: monthly for 低保/特困, one-off for 临时救助."""
+    def listed_amount(self) -> Decimal | None:
+        """The amount a notice lists for the case: per month for 低保 (the household's amount)
+        and 特困 (basic + care), the one-off payment for 临时救助."""
         if self.program == Program.DIBAO:
             return self.monthly_amount
         if self.program == Program.TEKUN:
@@ -231,12 +229,9 @@ class ProgramLimit(db.Model):
     """Sanity ceiling of the amount per program (上限), set by an administrator."""
 
     __tablename__ = "program_limits"
-    __table_args__ = (
-        CheckConstraint(_one_of("program", Program), name="program_known"),
-        CheckConstraint("ceiling > 0", name="ceiling_positive"),
-    )
+    __table_args__ = (CheckConstraint("ceiling > 0", name="ceiling_positive"),)
 
-    program: Mapped[str] = mapped_column(String(10), primary_key=True)
+    program: Mapped[Program] = mapped_column(StrEnumColumn(Program, 10), primary_key=True)
     ceiling: Mapped[Decimal] = mapped_column(Money)
 
 

@@ -1,134 +1,246 @@
-"""Field rules for identity data and money; each returns the clean value or a Chinese message."""
+"""The rules a case's data must meet: every field at once, and one person in one open case."""
 
-import functools
-import re
-import unicodedata
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 
-from stdnum import exceptions as stdnum_errors
-from stdnum import numdb
-from stdnum.cn import ric
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
-from noticeboard.core.dates import local_today
+from noticeboard.cases.models import (
+    DEFAULT_CEILINGS,
+    DIBAO_AREAS,
+    DIBAO_CATEGORIES,
+    LINSHI_REASONS,
+    LINSHI_TYPES,
+    OPEN_STATUSES,
+    RELATIONS,
+    SELF_CARE_LEVELS,
+    TEKUN_MODES,
+    Case,
+    CaseMember,
+    Program,
+    ProgramLimit,
+)
+from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.validation import (
+    FieldError,
+    clean_amount,
+    clean_name,
+    clean_paid_on,
+    clean_phone,
+    clean_resident_id,
+)
+from noticeboard.extensions import db
+from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.scope import region_in_scope
 
-MIDDLE_DOT = "\u00b7"
-# Look-alikes that clerks type or paste instead of the middle dot of minority names.
-DOT_LOOKALIKES = "\u2022\u22c5\u30fb\uff65\u2027\u0387"
-NAME_MAX = 20
-
-MOBILE = re.compile(r"1[3-9]\d{9}")
-# Area code 0xx or 0xxx, then a 7 or 8 digit number; an extension is not accepted on a notice.
-LANDLINE = re.compile(r"0\d{2,3}-?[2-9]\d{6,7}")
-
-
-@functools.cache
-def _known_province(code: str) -> bool:
-    return any("province" in props for _, props in numdb.get("cn/loc").info(code + "0000"))
-
-
-class FieldError(ValueError):
-    """A value failed its rule; the message names the field and the fix."""
-
-
-def clean_resident_id(value: str, label: str = "身份证号") -> str:
-    """A valid 18-character resident ID (GB 11643-1999), upper-case X, or FieldError."""
-    text = (value or "").strip().replace(" ", "").upper()
-    if not text:
-        raise FieldError(f"{label}：请填写 18 位居民身份证号码")
-    if len(text) != 18:
-        raise FieldError(f"{label}：应为 18 位，现在是 {len(text)} 位，请核对")
-    if not re.fullmatch(r"\d{17}[\dX]", text):
-        raise FieldError(f"{label}：前 17 位只能是数字，最后一位是数字或 X")
-    # Checksum and birth date only: stdnum's full validate() also ties the county code to the
-    # birth year, which refuses real IDs re-issued with a code newer than the holder.
-    if ric.calc_check_digit(text) != text[-1]:
-        raise FieldError(f"{label}：校验位不正确，请逐位核对号码（常见为抄错一位）")
-    try:
-        born = ric.get_birth_date(text)
-    except stdnum_errors.InvalidComponent:
-        raise FieldError(f"{label}：其中的出生日期不是有效日期，请核对第 7 至 14 位") from None
-    if born > local_today() or born.year < 1880:
-        raise FieldError(f"{label}：其中的出生日期 {born:%Y-%m-%d} 不可能，请核对第 7 至 14 位")
-    if not _known_province(text[:2]):
-        raise FieldError(f"{label}：前 2 位不是有效的省级代码，请核对")
-    return text
+EXCLUSIVE_PROGRAMS = (Program.DIBAO, Program.TEKUN)
 
 
-def clean_name(value: str, label: str = "姓名") -> str:
-    """A person's name: 1 to 20 characters (code points), Han or letters, with the middle dot."""
-    text = unicodedata.normalize("NFC", (value or "").strip())
-    for dot in DOT_LOOKALIKES:
-        text = text.replace(dot, MIDDLE_DOT)
-    if not text:
-        raise FieldError(f"{label}：请填写姓名")
-    if len(text) > NAME_MAX:
-        raise FieldError(f"{label}：最多 {NAME_MAX} 个字，现在是 {len(text)} 个")
-    if text.startswith(MIDDLE_DOT) or text.endswith(MIDDLE_DOT) or MIDDLE_DOT * 2 in text:
-        raise FieldError(f"{label}：间隔号“·”只能用在两段姓名之间")
-    for char in text:
-        if char == MIDDLE_DOT:
-            continue
-        category = unicodedata.category(char)
-        # Lo covers Han including the supplementary planes (𠮷); Lu/Ll allow Latin letters.
-        if category not in ("Lo", "Lu", "Ll"):
-            shown = "空格" if char.isspace() else f"“{char}”"
-            raise FieldError(f"{label}：不能含有{shown}，只能是汉字、字母和间隔号“·”")
-    return text
+class DuplicateActiveCase(DomainError):
+    """The person already belongs to another open 低保/特困 case."""
 
 
-def clean_phone(value: str, label: str = "联系电话", required: bool = False) -> str | None:
-    """A mainland mobile (13800138000) or a landline with area code (0591-12345678)."""
-    text = re.sub(r"[\s()（）]", "", value or "").replace("－", "-").replace("—", "-")
-    if text.startswith("+86"):
-        text = text[3:]
-    if not text:
-        if required:
-            raise FieldError(f"{label}：请填写手机号或带区号的座机号")
+@dataclass
+class MemberInput:
+    name: str = ""
+    id_number: str = ""
+    relation: str = ""
+    covered: bool = True
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.name or "").strip() and not (self.id_number or "").strip()
+
+
+def _choice(value, choices, field: str, label: str, errors, required=True):
+    value = (value or "").strip()
+    if not value and not required:
         return None
-    if MOBILE.fullmatch(text):
-        return text
-    if LANDLINE.fullmatch(text):
-        return text
-    raise FieldError(
-        f"{label}：请填写 11 位手机号（如 13800138000）或带区号的座机号（如 0591-87654321）"
+    if value not in choices:
+        errors.setdefault(field, []).append(f"{label}：请从列表中选择")
+        return None
+    return value
+
+
+def _check(errors: dict, field: str, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except FieldError as error:
+        errors.setdefault(field, []).append(str(error))
+        return None
+
+
+def clean_case_data(user, program: Program, data: dict) -> tuple[dict, list[MemberInput]]:
+    """Validate every field at once, so the clerk sees all problems in one round."""
+    errors: dict[str, list[str]] = {}
+    values: dict = {"program": program}
+
+    village = db.session.get(Region, int(data["village_id"])) if data.get("village_id") else None
+    if (
+        village is None
+        or village.level != RegionLevel.VILLAGE
+        or not region_in_scope(user, village)
+    ):
+        errors["village_id"] = ["所属村/社区：请从列表中选择本乡镇的村或社区"]
+    values["village_id"] = village.id if village else None
+    group = (data.get("group_name") or "").strip()
+    if len(group) > 20:
+        errors["group_name"] = ["组：最多 20 个字"]
+    values["group_name"] = group or None
+
+    person = "户主" if program == Program.DIBAO else "姓名"
+    values["applicant_name"] = _check(
+        errors,
+        "applicant_name",
+        clean_name,
+        data.get("applicant_name"),
+        "户主姓名" if program == Program.DIBAO else "姓名",
+    )
+    values["applicant_id_number"] = _check(
+        errors,
+        "applicant_id_number",
+        clean_resident_id,
+        data.get("applicant_id_number"),
+        f"{person}身份证号" if program == Program.DIBAO else "身份证号",
+    )
+    values["applicant_phone"] = _check(
+        errors, "applicant_phone", clean_phone, data.get("applicant_phone")
+    )
+    address = (data.get("address") or "").strip()
+    if len(address) > 200:
+        errors["address"] = ["详细地址：最多 200 个字"]
+    values["address"] = address or None
+
+    limit = ceiling(program)
+    members: list[MemberInput] = []
+    if program == Program.DIBAO:
+        values["dibao_area"] = _choice(
+            data.get("dibao_area"), DIBAO_AREAS, "dibao_area", "城乡类别", errors
+        )
+        values["dibao_category"] = _choice(
+            data.get("dibao_category"),
+            DIBAO_CATEGORIES,
+            "dibao_category",
+            "保障类别",
+            errors,
+            required=False,
+        )
+        values["monthly_amount"] = _check(
+            errors, "monthly_amount", clean_amount, data.get("monthly_amount"), "月保障金额", limit
+        )
+        members = _clean_members(data.get("members") or [], errors)
+        values["persons_covered"] = 1 + sum(1 for m in members if m.covered)
+    elif program == Program.TEKUN:
+        values["tekun_mode"] = _choice(
+            data.get("tekun_mode"), TEKUN_MODES, "tekun_mode", "供养方式", errors
+        )
+        values["self_care"] = _choice(
+            data.get("self_care"), SELF_CARE_LEVELS, "self_care", "生活自理能力", errors
+        )
+        values["basic_amount"] = _check(
+            errors, "basic_amount", clean_amount, data.get("basic_amount"), "基本生活标准", limit
+        )
+        values["care_amount"] = _check(
+            errors,
+            "care_amount",
+            clean_amount,
+            data.get("care_amount") or "0",
+            "照料护理标准",
+            limit,
+            allow_zero=True,
+        )
+        if (
+            values["basic_amount"]
+            and values["care_amount"] is not None
+            and (values["basic_amount"] + values["care_amount"] > limit)
+        ):
+            errors.setdefault("care_amount", []).append(
+                f"照料护理标准：基本生活与照料护理合计超过本项目上限 {limit:.2f} 元，请核对"
+            )
+    else:
+        values["linshi_type"] = _choice(
+            data.get("linshi_type"), LINSHI_TYPES, "linshi_type", "救助类型", errors
+        )
+        values["reason_category"] = _choice(
+            data.get("reason_category"), LINSHI_REASONS, "reason_category", "救助事由", errors
+        )
+        values["amount"] = _check(
+            errors, "amount", clean_amount, data.get("amount"), "救助金额", limit
+        )
+        values["paid_on"] = _check(errors, "paid_on", clean_paid_on, data.get("paid_on"))
+    if errors:
+        raise ValidationFailed(errors)
+    return values, members
+
+
+def _clean_members(rows: list, errors: dict) -> list[MemberInput]:
+    members = []
+    for index, raw in enumerate(rows, start=1):
+        row = raw if isinstance(raw, MemberInput) else MemberInput(**raw)
+        if row.is_blank:
+            continue
+        prefix = f"家庭成员第 {index} 行"
+        name = _check(errors, "members", clean_name, row.name, f"{prefix}姓名")
+        id_number = _check(errors, "members", clean_resident_id, row.id_number, f"{prefix}身份证号")
+        relation = (row.relation or "").strip()
+        if relation not in RELATIONS:
+            errors.setdefault("members", []).append(f"{prefix}与户主关系：请从列表中选择")
+        members.append(MemberInput(name or "", id_number or "", relation, bool(row.covered)))
+    return members
+
+
+def _check_distinct_people(values: dict, members: list[MemberInput]) -> None:
+    seen = {values["applicant_id_number"]: "户主"}
+    for index, member in enumerate(members, start=1):
+        if member.id_number in seen:
+            message = f"家庭成员第 {index} 行身份证号：与{seen[member.id_number]}重复"
+            raise ValidationFailed({"members": [message + "，同一人只能录入一次"]})
+        seen[member.id_number] = f"家庭成员第 {index} 行"
+
+
+def _check_not_in_other_case(values: dict, members: list[MemberInput], case_id: int | None):
+    """One person, one open 低保/特困 case (特困 persons are not also counted in 低保)."""
+    if values["program"] not in EXCLUSIVE_PROGRAMS:
+        return
+    ids = [values["applicant_id_number"], *(m.id_number for m in members)]
+    member_case_ids = select(CaseMember.case_id).where(CaseMember.id_number.in_(ids))
+    query = (
+        select(Case)
+        .where(Case.program.in_(EXCLUSIVE_PROGRAMS))
+        .where(Case.status.in_(OPEN_STATUSES))
+        .where(or_(Case.applicant_id_number.in_(ids), Case.id.in_(member_case_ids)))
+        .options(selectinload(Case.members))
+    )
+    if case_id is not None:
+        query = query.where(Case.id != case_id)
+    other = db.session.scalars(query.order_by(Case.id)).first()
+    if other is None:
+        return
+    other_ids = {other.applicant_id_number, *(m.id_number for m in other.members)}
+    field = "applicant_id_number"
+    who = "户主" if values["program"] == Program.DIBAO else "本人"
+    if values["applicant_id_number"] not in other_ids:
+        field = "members"
+        index = next(i for i, m in enumerate(members, 1) if m.id_number in other_ids)
+        who = f"家庭成员第 {index} 行"
+    township = other.village.ancestor(RegionLevel.TOWNSHIP)
+    raise DuplicateActiveCase(
+        f"身份证号：{who}已在{township.name if township else ''}{other.village.name}的"
+        f"{other.reference}（{other.status.label}）中，同一人不能同时享受两份低保或特困；"
+        "请先终止原案件，或核对号码",
+        field=field,
     )
 
 
-def clean_amount(value, label: str, ceiling: Decimal | None = None, allow_zero=False) -> Decimal:
-    """A positive yuan amount with at most 2 decimals, under the program's ceiling."""
-    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
-    if not text:
-        raise FieldError(f"{label}：请填写金额（元）")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise FieldError(f"{label}：“{text[:20]}”不是金额，请只填数字，如 680.00") from None
-    if not amount.is_finite():
-        raise FieldError(f"{label}：请填写数字金额")
-    if amount.as_tuple().exponent < -2:
-        raise FieldError(f"{label}：最多保留 2 位小数（到分）")
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise FieldError(f"{label}：必须大于 0")
-    if ceiling is not None and amount > ceiling:
-        raise FieldError(
-            f"{label}：{amount:.2f} 元超过本项目上限 {ceiling:.2f} 元，请核对或联系管理员"
-        )
-    return amount.quantize(Decimal("0.01"))
+def ceiling(program: Program) -> Decimal:
+    limit = db.session.get(ProgramLimit, str(program))
+    return limit.ceiling if limit is not None else DEFAULT_CEILINGS[program]
 
 
-def clean_paid_on(value, label: str = "发放日期") -> date | None:
-    """The date a 临时救助 payment was made; empty while not yet paid, never in the future."""
-    if isinstance(value, date):
-        paid = value
-    else:
-        text = (value or "").strip().replace("/", "-").replace(".", "-")
-        if not text:
-            return None
-        try:
-            paid = date.fromisoformat(text)
-        except ValueError:
-            raise FieldError(f"{label}：请按 2026-11-05 的格式填写") from None
-    if paid > local_today():
-        raise FieldError(f"{label}：不能晚于今天；尚未发放请留空")
-    return paid
+def clean_case(user, program: Program, data: dict, case_id: int | None = None):
+    """The clean values and members of a case being entered (or, with `case_id`, changed)."""
+    values, members = clean_case_data(user, program, data)
+    _check_distinct_people(values, members)
+    _check_not_in_other_case(values, members, case_id)
+    return values, members

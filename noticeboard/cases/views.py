@@ -3,19 +3,23 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from noticeboard.cases import services
+from noticeboard.cases import search, services
 from noticeboard.cases.forms import case_form
+from noticeboard.cases.lifecycle import can_terminate
 from noticeboard.cases.models import (
-    CASE_FIELD_LABELS,
     DIBAO_AREAS,
+    EDITABLE_STATUSES,
     LINSHI_TYPES,
     SELF_CARE_LEVELS,
     TEKUN_MODES,
     CaseStatus,
     Program,
 )
+from noticeboard.cases.validation import ceiling
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import flash_refusal, show_errors
+from noticeboard.core.permissions import Action, requires
+from noticeboard.core.validation import parse_id
 
 bp = Blueprint("cases", __name__, url_prefix="/staff")
 
@@ -33,26 +37,27 @@ def require_login():
     pass
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+def _version(value) -> int:
+    """The version a form was opened at; a garbled one can only be stale."""
+    version = parse_id(value)
+    return -1 if version is None else version
 
 
 @bp.route("/")
 def index():
-    filters = services.CaseFilter(
+    filters = search.CaseFilter(
         program=request.args.get("program")
         if request.args.get("program") in set(Program)
         else None,
-        village_id=_int_arg("village"),
+        village_id=parse_id(request.args.get("village")),
         status=request.args.get("status")
         if request.args.get("status") in set(CaseStatus)
         else None,
         q=request.args.get("q", "")[:40],
     )
-    page = max(_int_arg("page") or 1, 1)
+    page = max(parse_id(request.args.get("page")) or 1, 1)
     per_page = 50
-    rows, total = services.list_cases(current_user, filters, page, per_page)
+    rows, total = search.list_cases(current_user, filters, page, per_page)
     return render_template(
         "cases/index.html",
         cases=rows,
@@ -60,7 +65,7 @@ def index():
         page=page,
         pages=max(1, -(-total // per_page)),
         filters=filters,
-        villages=services.villages_for(current_user),
+        villages=search.villages_for(current_user),
         programs=list(Program),
         statuses=list(CaseStatus),
     )
@@ -73,11 +78,10 @@ def _program_or_404(code: str) -> Program:
 
 
 @bp.route("/cases/new/<program>", methods=["GET", "POST"])
+@requires(Action.EDIT_CASES)
 def new(program: str):
     program = _program_or_404(program)
-    if not current_user.can_edit_cases:
-        abort(403)
-    villages = services.villages_for(current_user)
+    villages = search.villages_for(current_user)
     adding_row = "add_member" in request.form
     form = case_form(
         program,
@@ -103,25 +107,26 @@ def detail(case_id: int):
         "cases/detail.html",
         case=case,
         labels=LABELS,
-        editable=case.status in services.EDITABLE_STATUSES,
+        editable=case.status in EDITABLE_STATUSES,
+        terminable=can_terminate(case),
     )
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@requires(Action.EDIT_CASES)
 def edit(case_id: int):
     case = services.get_case(current_user, case_id)
-    if not current_user.can_edit_cases:
-        abort(403)
-    villages = services.villages_for(current_user)
+    villages = search.villages_for(current_user)
     adding_row = "add_member" in request.form
     if request.method == "POST":
         form = case_form(
             case.program, villages, formdata=request.form, extra_rows=1 if adding_row else 0
         )
         if not adding_row and form.validate():
-            version = int(form.version.data) if (form.version.data or "").isdigit() else -1
             try:
-                services.update_case(current_user, case_id, form.case_data(), version)
+                services.update_case(
+                    current_user, case_id, form.case_data(), _version(form.version.data)
+                )
             except DomainError as error:
                 show_errors(form, error)
             else:
@@ -134,9 +139,8 @@ def edit(case_id: int):
 
 @bp.route("/cases/<int:case_id>/delete", methods=["POST"])
 def delete(case_id: int):
-    version = request.form.get("version", "")
     try:
-        services.delete_case(current_user, case_id, int(version) if version.isdigit() else -1)
+        services.delete_case(current_user, case_id, _version(request.form.get("version")))
     except DomainError as error:
         flash_refusal(error)
         return redirect(url_for("cases.detail", case_id=case_id))
@@ -147,15 +151,12 @@ def delete(case_id: int):
 @bp.route("/cases/<int:case_id>/history")
 def history(case_id: int):
     entries = services.case_history(current_user, case_id)
-    return render_template(
-        "cases/history.html", entries=entries, case_id=case_id, field_labels=CASE_FIELD_LABELS
-    )
+    return render_template("cases/history.html", entries=entries, case_id=case_id)
 
 
 @bp.route("/admin/limits", methods=["GET", "POST"])
+@requires(Action.ADMINISTER)
 def limits():
-    if not current_user.is_admin:
-        abort(403)
     if request.method == "POST":
         # CSRFProtect has already checked the token of this (and every) POST.
         program = _program_or_404(request.form.get("program", ""))
@@ -165,4 +166,4 @@ def limits():
         except DomainError as error:
             flash_refusal(error)
         return redirect(url_for("cases.limits"))
-    return render_template("cases/limits.html", limits=[(p, services.ceiling(p)) for p in Program])
+    return render_template("cases/limits.html", limits=[(p, ceiling(p)) for p in Program])

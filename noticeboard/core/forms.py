@@ -1,9 +1,17 @@
 """Bridges between domain errors and WTForms."""
 
 from flask import flash
+from wtforms import SelectField
 
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.extensions import db
+
+BLANK = ("", "请选择")
+
+
+def choice_field(label: str, choices=(), **kwargs) -> SelectField:
+    """A select whose value the service checks, so a bad value gets a message naming the field."""
+    return SelectField(label, choices=choices, validate_choice=False, **kwargs)
 
 
 def show_errors(form, error: DomainError) -> None:

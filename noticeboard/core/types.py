@@ -4,8 +4,8 @@ import enum
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, String
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, Numeric, String
+from sqlalchemy.types import SchemaType, TypeDecorator
 
 CENT = Decimal("0.01")
 
@@ -50,8 +50,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class StrEnumColumn(TypeDecorator):
-    """A StrEnum stored as its plain string value (readable in SQL, checked by a constraint)."""
+class StrEnumColumn(TypeDecorator, SchemaType):
+    """A StrEnum stored as its plain string value, readable in SQL.
+
+    Like SQLAlchemy's own Enum (and Indico's PyIntEnum), the column brings its CHECK
+    constraint `<column>_known` listing the enum's values, so no model writes it by hand.
+    """
 
     impl = String
     cache_ok = True
@@ -59,6 +63,12 @@ class StrEnumColumn(TypeDecorator):
     def __init__(self, enum_class: type[enum.StrEnum], length: int = 20):
         super().__init__(length)
         self.enum_class = enum_class
+
+    def _set_table(self, column, table):
+        allowed = f"{column.name} IN ({', '.join(repr(str(v)) for v in self.enum_class)})"
+        if column.nullable:
+            allowed = f"{column.name} IS NULL OR {allowed}"
+        table.append_constraint(CheckConstraint(allowed, name=f"{column.name}_known"))
 
     def process_bind_param(self, value, dialect):
         return None if value is None else self.enum_class(value).value

@@ -12,7 +12,17 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from noticeboard.core.enums import LabelledStrEnum
+
 MASK = "*"
+
+
+class Channel(LabelledStrEnum):
+    """Where a notice is shown; each channel has its own masking policy and snapshot."""
+
+    BOARD = "board", "公示栏张贴（纸质）"
+    ONLINE = "online", "网上公示、PDF 下载、接口、订阅"
+
 
 # 复姓. Only treated as a surname when the name has 3+ characters (see mask_name).
 COMPOUND_SURNAMES: frozenset[str] = frozenset(

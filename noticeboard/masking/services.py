@@ -1,7 +1,8 @@
 """Reading and changing the per-channel masking policy."""
 
 from noticeboard.audit import services as audit
-from noticeboard.core.errors import Forbidden, ValidationFailed
+from noticeboard.core.errors import ValidationFailed
+from noticeboard.core.permissions import Action, require
 from noticeboard.extensions import db
 from noticeboard.masking.models import ChannelPolicy
 from noticeboard.masking.rules import (
@@ -10,29 +11,29 @@ from noticeboard.masking.rules import (
     NAME_MODES,
     ONLINE_DEFAULT,
     RESIDENT_ID_KEEPS,
+    Channel,
     MaskingPolicy,
 )
 
-CHANNELS = {"board": BOARD_DEFAULT, "online": ONLINE_DEFAULT}
+DEFAULTS = {Channel.BOARD: BOARD_DEFAULT, Channel.ONLINE: ONLINE_DEFAULT}
 FIELD_LABELS = {"name": "姓名", "resident_id": "身份证号", "address": "住址"}
-CHANNEL_LABELS = {"board": "公示栏张贴（纸质）", "online": "网上公示、PDF 下载、接口、订阅"}
 
 
-def policy_for(channel: str) -> MaskingPolicy:
-    default = CHANNELS[channel]
-    stored = db.session.get(ChannelPolicy, channel)
+def policy_for(channel: Channel) -> MaskingPolicy:
+    default = DEFAULTS[channel]
+    stored = db.session.get(ChannelPolicy, str(channel))
     return MaskingPolicy.from_dict(stored.policy, default) if stored else default
 
 
-def set_policy(user, channel: str, values: dict) -> MaskingPolicy:
-    if not user.is_admin:
-        raise Forbidden("只有系统管理员可以修改脱敏规则")
-    if channel not in CHANNELS:
+def set_policy(user, channel: Channel | str, values: dict) -> MaskingPolicy:
+    require(user, Action.ADMINISTER)
+    if channel not in set(Channel):
         raise ValidationFailed({"channel": ["渠道：请从列表中选择"]})
+    channel = Channel(channel)
     # The online channel reaches anyone with a phone: never full names, never any part of an ID.
-    if channel == "online" and values.get("name") == "full":
+    if channel == Channel.ONLINE and values.get("name") == "full":
         raise ValidationFailed({"name": ["姓名：网上公示必须遮挡姓名"]})
-    if channel == "online" and values.get("resident_id", "none") != "none":
+    if channel == Channel.ONLINE and values.get("resident_id", "none") != "none":
         raise ValidationFailed({"resident_id": ["身份证号：网上公示不得显示身份证号的任何部分"]})
     allowed = {"name": NAME_MODES, "resident_id": RESIDENT_ID_KEEPS, "address": ADDRESS_KEEPS}
     errors = {
@@ -42,20 +43,20 @@ def set_policy(user, channel: str, values: dict) -> MaskingPolicy:
     }
     if errors:
         raise ValidationFailed(errors)
-    policy = MaskingPolicy.from_dict(values, CHANNELS[channel])
+    policy = MaskingPolicy.from_dict(values, DEFAULTS[channel])
     before = policy_for(channel).to_dict()
-    stored = db.session.get(ChannelPolicy, channel) or ChannelPolicy(channel=channel)
+    stored = db.session.get(ChannelPolicy, str(channel)) or ChannelPolicy(channel=channel)
     stored.policy = policy.to_dict()
     stored.updated_by_id = user.id
     db.session.add(stored)
     audit.record(
-        "update",
+        audit.AuditAction.UPDATE,
         "masking_policy",
         0,
         user=user,
         before=before,
         after=policy.to_dict(),
-        note=channel,
+        note=str(channel),
     )
     db.session.commit()
     return policy

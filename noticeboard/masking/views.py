@@ -5,13 +5,15 @@ from flask_login import current_user, login_required
 
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
+from noticeboard.core.permissions import Action, requires
 from noticeboard.masking import services
 from noticeboard.masking.forms import ChannelPolicyForm
+from noticeboard.masking.rules import Channel
 
 bp = Blueprint("masking", __name__, url_prefix="/staff/admin/masking")
 
 
-def _blank_form(channel: str) -> ChannelPolicyForm:
+def _blank_form(channel: Channel) -> ChannelPolicyForm:
     return ChannelPolicyForm(
         formdata=None,
         prefix=channel,
@@ -21,15 +23,15 @@ def _blank_form(channel: str) -> ChannelPolicyForm:
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
+@requires(Action.ADMINISTER)
 def policy():
-    if not current_user.is_admin:
-        abort(403)
-    forms = {channel: _blank_form(channel) for channel in services.CHANNELS}
-    channel = request.form.get("channel", "") if request.method == "POST" else ""
+    forms = {channel: _blank_form(channel) for channel in Channel}
+    posted = request.form.get("channel", "") if request.method == "POST" else ""
     if request.method == "POST":
         # Each form posts its own prefixed fields plus a plain `channel` naming which one it is.
-        if channel not in services.CHANNELS:
+        if posted not in set(Channel):
             abort(400)
+        channel = Channel(posted)
         form = ChannelPolicyForm(prefix=channel)
         forms[channel] = form
         if form.validate_on_submit():
@@ -38,11 +40,6 @@ def policy():
             except DomainError as error:
                 show_errors(form, error)
             else:
-                flash(
-                    f"已更新“{services.CHANNEL_LABELS[channel]}”的脱敏规则，自即日起发布的公示适用",
-                    "success",
-                )
+                flash(f"已更新“{channel.label}”的脱敏规则，自即日起发布的公示适用", "success")
                 return redirect(url_for("masking.policy"))
-    return render_template(
-        "masking/policy.html", forms=forms, labels=services.CHANNEL_LABELS, posted=channel
-    )
+    return render_template("masking/policy.html", forms=forms, posted=posted)

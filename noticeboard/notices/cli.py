@@ -1,26 +1,32 @@
-"""`flask notices expire`: housekeeping that the date-derived states do not need, but help."""
+"""`flask notices ended`: the daily report of 7-day notices that ended yesterday.
+
+Notice states are derived from their dates, so a notice ends at the end of its last day
+whether or not anything runs; the report tells staff which notices can go to approval.
+"""
 
 import click
 from flask.cli import AppGroup
 
+from noticeboard.cases.cli import activate
 from noticeboard.core.dates import local_today
+from noticeboard.notices.state import ended_on
 
 notices_cli = AppGroup("notices", help="公示 (notices).")
 
 
-@notices_cli.command("expire")
-def expire():
-    """Activate approved cases whose first benefit month has come; report notices ending.
-
-    Notice states are derived from their dates, so a notice ends at the end of its last day
-    whether or not this runs; run it daily (cron) to keep case statuses current.
-    """
-    from noticeboard.notices.services import activate_due, ended_on
-
+@notices_cli.command("ended")
+def ended():
+    """List the 7-day notices whose last day was yesterday."""
     today = local_today()
-    activated = activate_due(today)
-    ended = ended_on(today)
-    click.echo(
-        f"{today}: {activated} approved case(s) became active; "
-        f"{len(ended)} notice(s) ended yesterday"
-    )
+    notices = ended_on(today)
+    click.echo(f"{today}: {len(notices)} notice(s) ended yesterday")
+    for notice in notices:
+        click.echo(f"  {notice.id} {notice.title}")
+
+
+@notices_cli.command("expire", hidden=True)
+@click.pass_context
+def expire(context):
+    """Old name of the daily job: `flask cases activate`, then `flask notices ended`."""
+    context.invoke(activate)
+    context.invoke(ended)

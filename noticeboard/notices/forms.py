@@ -1,17 +1,13 @@
 """Forms of the staff notice pages; the rules themselves live in notices.services."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 
+from noticeboard.cases.models import Program
+from noticeboard.core.forms import choice_field
 from noticeboard.notices.models import ObjectionChannel, ObjectionOutcome
 
-BLANK = ("", "请选择")
-NOTICE_PROGRAM_CHOICES = [("dibao", "低保"), ("tekun", "特困")]
-
-
-def choice_field(label: str, choices=(), **kwargs) -> SelectField:
-    """A select whose value the service checks, so a bad value gets a message naming the field."""
-    return SelectField(label, choices=choices, validate_choice=False, **kwargs)
+NOTICE_PROGRAM_CHOICES = Program.choices(Program.DIBAO, Program.TEKUN)
 
 
 class PrepareNoticeForm(FlaskForm):
@@ -32,10 +28,15 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("原因", render_kw={"rows": 3, "maxlength": 500})
 
 
+def reason_form(prefix: str, label: str) -> ReasonForm:
+    form = ReasonForm(prefix=prefix)
+    form.reason.label.text = label
+    return form
+
+
 class RecordObjectionForm(FlaskForm):
     channel = choice_field(
-        "来源",
-        choices=[(c.value, c.label) for c in (ObjectionChannel.PHONE, ObjectionChannel.VISIT)],
+        "来源", choices=ObjectionChannel.choices(ObjectionChannel.PHONE, ObjectionChannel.VISIT)
     )
     line = StringField("涉及序号", render_kw={"inputmode": "numeric", "size": 4})
     text = TextAreaField("反映内容", render_kw={"rows": 4, "maxlength": 1000})
@@ -44,9 +45,7 @@ class RecordObjectionForm(FlaskForm):
 
 
 class ResolveObjectionForm(FlaskForm):
-    outcome = RadioField(
-        "办理结果", choices=[(o.value, o.label) for o in ObjectionOutcome], validate_choice=False
-    )
+    outcome = RadioField("办理结果", choices=ObjectionOutcome.choices(), validate_choice=False)
     investigation = TextAreaField("调查核实情况", render_kw={"rows": 5, "maxlength": 2000})
     case_id = choice_field("涉及对象", coerce=str)
 

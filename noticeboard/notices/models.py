@@ -1,6 +1,5 @@
 """Notices, the cases each one lists, and objections raised against them."""
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -17,31 +16,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from noticeboard.cases.models import Case, Program
+from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region
 
 
-class NoticeKind(enum.StrEnum):
-    PRE_APPROVAL = "pre_approval"  # 拟保/拟认定公示, 7 days
-    ROSTER = "roster"  # 长期公示
-    LINSHI_LIST = "linshi_list"  # 临时救助事后公示
-
-    @property
-    def label(self) -> str:
-        return {
-            "pre_approval": "拟保对象公示",
-            "roster": "长期公示",
-            "linshi_list": "临时救助公示",
-        }[self.value]
+class NoticeKind(LabelledStrEnum):
+    PRE_APPROVAL = "pre_approval", "拟保对象公示"  # 7 days
+    ROSTER = "roster", "长期公示"
+    LINSHI_LIST = "linshi_list", "临时救助公示"  # 事后公示
 
 
-class NoticeStatus(enum.StrEnum):
+class NoticeStatus(LabelledStrEnum):
     """What is stored; the state residents see (in force, ended, superseded) is derived."""
 
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class Notice(db.Model):
@@ -49,8 +41,6 @@ class Notice(db.Model):
 
     __tablename__ = "notices"
     __table_args__ = (
-        CheckConstraint("kind IN ('pre_approval', 'roster', 'linshi_list')", name="kind_known"),
-        CheckConstraint("status IN ('draft', 'published', 'withdrawn')", name="status_known"),
         CheckConstraint(
             "status = 'draft' OR (snapshot_online IS NOT NULL AND sha256_online IS NOT NULL"
             " AND verification_code IS NOT NULL AND published_at IS NOT NULL)",
@@ -104,6 +94,21 @@ class Notice(db.Model):
     prepared_by = relationship("User", foreign_keys=[prepared_by_id])
     published_by = relationship("User", foreign_keys=[published_by_id])
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == NoticeStatus.DRAFT
+
+    @property
+    def cases(self) -> list[Case]:
+        """The listed cases, in line order."""
+        return [entry.case for entry in self.entries]
+
+    @property
+    def makers(self) -> set[int | None]:
+        """Users who prepared the notice or entered one of its cases (maker/checker: none of
+        them may publish it)."""
+        return {self.prepared_by_id, *(case.created_by_id for case in self.cases)}
+
     def __repr__(self) -> str:
         return f"<Notice {self.id} {self.kind} {self.program} {self.status}>"
 
@@ -126,23 +131,15 @@ class NoticeEntry(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class ObjectionChannel(enum.StrEnum):
-    ONLINE = "online"
-    PHONE = "phone"
-    VISIT = "visit"
-
-    @property
-    def label(self) -> str:
-        return {"online": "网上提出", "phone": "电话反映", "visit": "来访反映"}[self.value]
+class ObjectionChannel(LabelledStrEnum):
+    ONLINE = "online", "网上提出"
+    PHONE = "phone", "电话反映"
+    VISIT = "visit", "来访反映"
 
 
-class ObjectionOutcome(enum.StrEnum):
-    UPHELD = "upheld"
-    NOT_UPHELD = "not_upheld"
-
-    @property
-    def label(self) -> str:
-        return {"upheld": "异议成立", "not_upheld": "异议不成立"}[self.value]
+class ObjectionOutcome(LabelledStrEnum):
+    UPHELD = "upheld", "异议成立"
+    NOT_UPHELD = "not_upheld", "异议不成立"
 
 
 class Objection(db.Model):
@@ -153,10 +150,6 @@ class Objection(db.Model):
 
     __tablename__ = "objections"
     __table_args__ = (
-        CheckConstraint("channel IN ('online', 'phone', 'visit')", name="channel_known"),
-        CheckConstraint(
-            "outcome IS NULL OR outcome IN ('upheld', 'not_upheld')", name="outcome_known"
-        ),
         CheckConstraint("(outcome IS NULL) = (resolved_at IS NULL)", name="resolved_has_outcome"),
     )
 

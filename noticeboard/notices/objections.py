@@ -4,13 +4,14 @@ import secrets
 
 from sqlalchemy import select
 
-from noticeboard.accounts.models import Role
 from noticeboard.audit import services as audit
+from noticeboard.audit.models import AuditAction
+from noticeboard.cases.lifecycle import set_case_status
 from noticeboard.cases.models import CaseStatus
-from noticeboard.cases.validation import FieldError, clean_name, clean_phone
-from noticeboard.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from noticeboard.core.scope import scope_clause
+from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
+from noticeboard.core.permissions import Action, require
 from noticeboard.core.types import utcnow
+from noticeboard.core.validation import FieldError, clean_name, clean_phone, parse_id
 from noticeboard.extensions import db
 from noticeboard.notices.models import (
     Notice,
@@ -20,8 +21,9 @@ from noticeboard.notices.models import (
     ObjectionChannel,
     ObjectionOutcome,
 )
-from noticeboard.notices.services import NoticeState, get_notice, notice_state, set_case_status
+from noticeboard.notices.state import NoticeState, get_notice, notice_state
 from noticeboard.regions.models import Region
+from noticeboard.regions.scope import scope_clause
 
 TEXT_MIN, TEXT_MAX = 5, 1000
 # No 0/O or 1/I, so a receipt read out over the phone is not misheard.
@@ -52,14 +54,14 @@ def _clean(notice: Notice, text: str, name: str, phone: str, line) -> dict:
         values["contact_phone"] = clean_phone(phone, "联系电话")
     except FieldError as error:
         errors["phone"] = [str(error)]
-    line_text = str(line or "").strip()
-    if line_text:
+    if str(line or "").strip():
         lines = {e.line: e for e in notice.entries}
-        if not line_text.isdigit() or int(line_text) not in lines:
+        number = parse_id(line)
+        if number not in lines:
             errors["line"] = [f"序号：请填写公示表中的序号（1 至 {len(lines)}），或留空"]
         else:
-            values["line"] = int(line_text)
-            values["case_id"] = lines[int(line_text)].case_id
+            values["line"] = number
+            values["case_id"] = lines[number].case_id
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -78,6 +80,7 @@ def raise_objection(notice_id: int, text: str, name: str = "", phone: str = "", 
 
 def record_objection(user, notice_id: int, channel: str, text: str, name="", phone="", line=None):
     """Staff record an objection received by phone or in person."""
+    require(user, Action.RECORD_OBJECTION)
     notice = get_notice(user, notice_id)
     if notice.kind != NoticeKind.PRE_APPROVAL or notice.status != NoticeStatus.PUBLISHED:
         raise DomainError("只能对已发布的拟保公示登记异议")
@@ -99,7 +102,7 @@ def _store(notice: Notice, channel: ObjectionChannel, values: dict, user) -> Obj
     db.session.flush()
     # The audit log is staff-only, but it still gets no contact details: they are not changes.
     audit.record(
-        "create",
+        AuditAction.CREATE,
         "objection",
         objection.id,
         user=user,
@@ -137,8 +140,7 @@ def resolve_objection(
     user, objection_id: int, outcome: str, investigation: str, case_id: int | None = None
 ) -> Objection:
     """Record the investigation and outcome. Upheld: the case goes back to investigation."""
-    if user.role not in (Role.CLERK, Role.REVIEWER, Role.COUNTY, Role.ADMIN):
-        raise Forbidden("没有办理异议的权限")
+    require(user, Action.RESOLVE_OBJECTION)
     objection = get_objection(user, objection_id)
     if not objection.is_open:
         raise DomainError(f"异议 {objection.receipt_no} 已办结")
@@ -148,7 +150,7 @@ def resolve_objection(
     investigation = (investigation or "").strip()
     if not 5 <= len(investigation) <= 2000:
         errors["investigation"] = ["调查核实情况：请写明核实经过和结论（5 至 2000 字）"]
-    target_case_id = objection.case_id or (int(case_id) if str(case_id or "").isdigit() else None)
+    target_case_id = objection.case_id or parse_id(case_id)
     entries = {e.case_id: e for e in objection.notice.entries}
     if outcome == ObjectionOutcome.UPHELD and target_case_id not in entries:
         errors["case_id"] = ["涉及对象：异议成立时请选择公示表中涉及的对象"]
@@ -167,7 +169,7 @@ def resolve_objection(
                 case, CaseStatus.INVESTIGATING, user, f"异议 {objection.receipt_no} 成立"
             )
     audit.record(
-        "update",
+        AuditAction.UPDATE,
         "objection",
         objection.id,
         user=user,

@@ -35,6 +35,11 @@ def notice_period_end(start: date, working_days: bool = False, days: int = NOTIC
         day += timedelta(days=1)
 
 
+def uses_working_days(region) -> bool:
+    """Whether the region (or the nearest ancestor that says) counts 7 working days."""
+    return bool(region.inherited("working_day_notices"))
+
+
 def days_left(end: date, today: date) -> int:
     """Calendar days the notice is still up, today included (0 once it has ended)."""
     return max((end - today).days + 1, 0)

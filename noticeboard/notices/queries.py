@@ -4,25 +4,19 @@ limited to the user's scope."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
 
 from noticeboard.accounts.models import User
-from noticeboard.cases.models import Case, CaseStatus, Program
+from noticeboard.cases.models import NOTICEABLE_STATUSES, Case, CaseStatus, Program
 from noticeboard.core.dates import local_today
-from noticeboard.core.scope import scope_clause
 from noticeboard.extensions import db
+from noticeboard.notices.approval import approval_blocker, cases_in_notice
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus, Objection
 from noticeboard.notices.periods import days_left, notice_period_end
-from noticeboard.notices.services import (
-    NOTICEABLE_STATUSES,
-    NoticeState,
-    approval_blocker,
-    cases_in_notice,
-    latest_notice_of,
-    notice_state,
-)
+from noticeboard.notices.state import NoticeState, latest_notice_of, not_superseded, notice_state
 from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.scope import scope_clause
 
 RECENT_LISTS = 10
 WEEK = 7
@@ -34,15 +28,10 @@ def _in_scope(user):
 
 def _published_pre_approval(user):
     """Published 7-day notices in scope that no published correction replaced."""
-    successor = aliased(Notice)
     return (
         _in_scope(user)
         .where(Notice.kind == NoticeKind.PRE_APPROVAL, Notice.status == NoticeStatus.PUBLISHED)
-        .where(
-            ~exists().where(
-                and_(successor.supersedes_id == Notice.id, successor.status != NoticeStatus.DRAFT)
-            )
-        )
+        .where(not_superseded())
     )
 
 
@@ -214,9 +203,3 @@ def notices_of_case(user, case_id: int) -> list[Notice]:
             .order_by(Notice.id.desc())
         )
     )
-
-
-def made_by(user, notice: Notice) -> bool:
-    """Whether the user prepared the notice or entered one of its cases (maker/checker: such a
-    user may not publish it)."""
-    return user.id in {notice.prepared_by_id, *(e.case.created_by_id for e in notice.entries)}

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from noticeboard.core.dates import CHINA, chinese_date, local_today
 from noticeboard.core.errors import NotFound
 from noticeboard.extensions import db
-from noticeboard.notices import objections
-from noticeboard.notices import services as notices
+from noticeboard.masking.rules import Channel
+from noticeboard.notices import objections, snapshots
+from noticeboard.notices import state as notice_states
 from noticeboard.notices.models import Notice, NoticeKind, NoticeStatus
 from noticeboard.notices.periods import days_left
-from noticeboard.notices.services import NoticeState
+from noticeboard.notices.state import NoticeState
 from noticeboard.regions.models import Region, RegionLevel
 
 
@@ -97,7 +98,7 @@ class PublicNotice:
 
     @property
     def in_public_view(self) -> bool:
-        return notices.in_public_view(self.notice, self.today)
+        return notice_states.in_public_view(self.notice, self.today)
 
     @property
     def accepts_objections(self) -> bool:
@@ -117,8 +118,8 @@ def present(notice: Notice, today: date | None = None) -> PublicNotice:
     today = today or local_today()
     return PublicNotice(
         notice=notice,
-        content=notices.snapshot_of(notice, "online"),
-        state=notices.notice_state(notice, today),
+        content=snapshots.snapshot_of(notice, Channel.ONLINE),
+        state=notice_states.notice_state(notice, today),
         today=today,
     )
 
@@ -171,7 +172,7 @@ class VillageBoard:
 
 def village_board(village: Region, today: date | None = None) -> VillageBoard:
     today = today or local_today()
-    shown = [present(n, today) for n in notices.public_notices(village, today)]
+    shown = [present(n, today) for n in notice_states.public_notices(village, today)]
 
     def of_kind(kind: NoticeKind) -> list[PublicNotice]:
         return [p for p in shown if p.kind == kind]
@@ -189,7 +190,7 @@ class TownshipBoard:
 
 def township_board(township: Region, today: date | None = None) -> TownshipBoard:
     today = today or local_today()
-    shown = notices.public_notices(township, today)
+    shown = notice_states.public_notices(township, today)
     counts = Counter(notice.region_id for notice in shown)
     township_lists = [present(n, today) for n in shown if n.region_id == township.id]
     # A village page lists the township-wide lists too, so they count for every village.
@@ -204,7 +205,7 @@ def township_board(township: Region, today: date | None = None) -> TownshipBoard
 def listed_notices(region: Region | None = None, today: date | None = None) -> list[PublicNotice]:
     """Notices in public view (in a village or township, with the lists above it), newest first."""
     today = today or local_today()
-    return [present(n, today) for n in notices.public_notices(region, today)]
+    return [present(n, today) for n in notice_states.public_notices(region, today)]
 
 
 # ---------------------------------------------------------------- one notice
@@ -214,14 +215,14 @@ def public_notice(notice_id: int, today: date | None = None) -> PublicNotice:
     """A notice residents may read today; drafts, withdrawn, superseded and expired are 404."""
     today = today or local_today()
     notice = db.session.get(Notice, notice_id)
-    if notice is None or not notices.in_public_view(notice, today):
+    if notice is None or not notice_states.in_public_view(notice, today):
         raise NotFound("未找到该公示")
     return present(notice, today)
 
 
 def verify_code(code: str, today: date | None = None) -> PublicNotice | None:
     """The published notice with this verification code (核验码), whatever its state."""
-    notice = notices.find_by_code(code)  # drafts have no code, so a match is published
+    notice = notice_states.find_by_code(code)  # drafts have no code, so a match is published
     return present(notice, today) if notice is not None else None
 
 
@@ -245,7 +246,7 @@ def receipt_status(receipt: str) -> ReceiptStatus | None:
         return None
     return ReceiptStatus(
         receipt_no=objection.receipt_no,
-        notice_title=notices.snapshot_of(objection.notice, "online")["title"],
+        notice_title=snapshots.snapshot_of(objection.notice, Channel.ONLINE)["title"],
         raised_on=chinese_date(_local_date(objection.created_at)),
         outcome=objection.outcome.label if objection.outcome else None,
         resolved_on=chinese_date(_local_date(objection.resolved_at))

@@ -1,7 +1,9 @@
 """Printing of published notices (PDF for the notice board and for download).
 
-Independent of Flask and the database: callers pass a published-notice snapshot (a
-plain dict with one masking channel already applied) and get PDF bytes back.
+The renderer (render, fonts, batch) is independent of Flask and the database: it takes a
+published-notice snapshot (a plain dict with one masking channel already applied) and gives
+PDF bytes back. services and views store those PDFs and serve them; services also refuses,
+at publication, a snapshot with a character no installed font can print.
 """
 
 from .batch import merge_pdfs, render_batch

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from noticeboard.core.types import UTCDateTime, utcnow
+from noticeboard.core.types import StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
+from noticeboard.masking.rules import Channel
 
 
 class RenderedPdf(db.Model):
@@ -19,12 +20,11 @@ class RenderedPdf(db.Model):
     __tablename__ = "rendered_pdfs"
     __table_args__ = (
         UniqueConstraint("notice_id", "channel", "paper", name="uq_rendered_pdfs_notice_format"),
-        CheckConstraint("channel IN ('board', 'online')", name="channel_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[Channel] = mapped_column(StrEnumColumn(Channel, 10))
     paper: Mapped[str] = mapped_column(String(20))
     # The snapshot the PDF was made from (its SHA-256 is printed on the board copy).
     snapshot_sha256: Mapped[str] = mapped_column(String(64))

@@ -15,13 +15,14 @@ import jinja2
 import segno
 from markupsafe import Markup
 
+from noticeboard.masking.rules import Channel
+
 from .fonts import SANS_FAMILY, SERIF_FAMILY, check_coverage, css_font_stack
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "printing/notice.html"
 UA_STYLESHEET = TEMPLATES_DIR / "printing" / "ua.css"
 
-CHANNELS = ("board", "online")
 
 # paper -> (CSS page size, root font size in pt). A3 is scaled up by ~√2 so a board
 # copy reads like an enlarged A4 one.
@@ -245,8 +246,8 @@ def build_context(
     """Validate the arguments and turn a snapshot into the template context."""
     if paper not in PAPERS:
         raise ValueError(f"unsupported paper {paper!r}; expected one of {sorted(PAPERS)}")
-    if channel not in CHANNELS:
-        raise ValueError(f"unsupported channel {channel!r}; expected one of {CHANNELS}")
+    if channel not in set(Channel):
+        raise ValueError(f"unsupported channel {channel!r}; expected one of {list(Channel)}")
     if not _SHA256_RE.fullmatch(snapshot_sha256 or ""):
         raise ValueError("snapshot_sha256 must be 64 hexadecimal characters")
     if not public_url:
@@ -284,7 +285,7 @@ def build_context(
         "issuer": _text(snapshot.get("issuer")),
         "issued_on": format_date(snapshot.get("issued_on")),
         "channel": channel,
-        "channel_caption": "公示栏张贴版" if channel == "board" else "网上公示版",
+        "channel_caption": "公示栏张贴版" if channel == Channel.BOARD else "网上公示版",
         "verification_code": _text(verification_code),
         "public_url": public_url,
         "qr_svg": _qr_svg(public_url),

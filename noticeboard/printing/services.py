@@ -9,19 +9,30 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from noticeboard.core.errors import DomainError, ValidationFailed
-from noticeboard.core.scope import region_in_scope
 from noticeboard.core.security import public_url
 from noticeboard.extensions import db
+from noticeboard.masking.rules import Channel
 from noticeboard.notices.models import Notice
-from noticeboard.notices.services import public_notices, snapshot_of
+from noticeboard.notices.signals import snapshot_freezing
+from noticeboard.notices.snapshots import sha256_of, snapshot_of
+from noticeboard.notices.state import public_notices
 from noticeboard.printing.batch import merge_pdfs, render_batch
-from noticeboard.printing.fonts import MissingGlyphs
+from noticeboard.printing.fonts import MissingGlyphs, check_coverage
 from noticeboard.printing.models import RenderedPdf
 from noticeboard.printing.render import render_notice_pdf
 from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.scope import chosen_region, scope_clause
 
 PAPERS = {"A4-portrait": "A4 纵向", "A4-landscape": "A4 横向", "A3-portrait": "A3 纵向"}
-CHANNELS = ("board", "online")
+
+
+@snapshot_freezing.connect
+def _refuse_unprintable(snapshot: dict) -> None:
+    """Publish only what can be printed: a character no font has would print as tofu."""
+    try:
+        check_coverage(snapshot)
+    except (MissingGlyphs, RuntimeError) as error:
+        raise DomainError(str(error)) from None
 
 
 def clean_paper(value: str | None) -> str:
@@ -31,23 +42,23 @@ def clean_paper(value: str | None) -> str:
     return paper
 
 
-def _render_kwargs(notice: Notice, channel: str, paper: str) -> dict:
+def _render_kwargs(notice: Notice, channel: Channel, paper: str) -> dict:
     return {
         "snapshot": snapshot_of(notice, channel),
         "channel": channel,
         "paper": paper,
         "verification_code": notice.verification_code,
         "public_url": public_url("portal.notice", notice_id=notice.id),
-        "snapshot_sha256": notice.sha256_board if channel == "board" else notice.sha256_online,
+        "snapshot_sha256": sha256_of(notice, channel),
     }
 
 
-def _store(notice: Notice, channel: str, paper: str, pdf: bytes) -> RenderedPdf:
+def _store(notice: Notice, channel: Channel, paper: str, pdf: bytes) -> RenderedPdf:
     stored = RenderedPdf(
         notice_id=notice.id,
         channel=channel,
         paper=paper,
-        snapshot_sha256=notice.sha256_board if channel == "board" else notice.sha256_online,
+        snapshot_sha256=sha256_of(notice, channel),
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
         data=pdf,
@@ -62,7 +73,7 @@ def _store(notice: Notice, channel: str, paper: str, pdf: bytes) -> RenderedPdf:
     return stored
 
 
-def _stored(notice_id: int, channel: str, paper: str) -> RenderedPdf | None:
+def _stored(notice_id: int, channel: Channel, paper: str) -> RenderedPdf | None:
     return db.session.scalar(
         select(RenderedPdf).where(
             RenderedPdf.notice_id == notice_id,
@@ -72,10 +83,11 @@ def _stored(notice_id: int, channel: str, paper: str) -> RenderedPdf | None:
     )
 
 
-def notice_pdf(notice: Notice, channel: str, paper: str) -> RenderedPdf:
+def notice_pdf(notice: Notice, channel: Channel | str, paper: str) -> RenderedPdf:
     """The stored PDF of a published notice, rendering it the first time it is asked for."""
-    if channel not in CHANNELS:
+    if channel not in set(Channel):
         raise ValidationFailed({"channel": ["渠道：请选择张贴版或网上版"]})
+    channel = Channel(channel)
     paper = clean_paper(paper)
     if notice.sha256_online is None:
         raise DomainError("草稿公示不能打印，请先发布")
@@ -98,21 +110,30 @@ class BatchResult:
     rendered: int
 
 
+def townships_for(user) -> list[Region]:
+    """The townships a batch print may cover."""
+    return list(
+        db.session.scalars(
+            select(Region)
+            .where(Region.level == RegionLevel.TOWNSHIP, scope_clause(user))
+            .order_by(Region.path)
+        )
+    )
+
+
 def township_notices(user, township_id) -> tuple[Region, list[Notice]]:
     """Every village's notices in force in a township, village by village."""
-    township = db.session.get(Region, int(township_id)) if str(township_id).isdigit() else None
-    if (
-        township is None
-        or township.level != RegionLevel.TOWNSHIP
-        or not region_in_scope(user, township)
-    ):
-        raise ValidationFailed({"township_id": ["乡镇/街道：请从列表中选择本辖区的乡镇"]})
+    township = chosen_region(
+        user, township_id, (RegionLevel.TOWNSHIP,), "乡镇/街道", field="township_id"
+    )
     notices = public_notices(township)
     notices.sort(key=lambda n: (n.region.path, n.kind, n.program, n.id))
     return township, notices
 
 
-def batch_print(user, township_id, paper: str, bundle: str, channel: str = "board") -> BatchResult:
+def batch_print(
+    user, township_id, paper: str, bundle: str, channel: Channel = Channel.BOARD
+) -> BatchResult:
     """All notices in force of a township's villages: one merged PDF or a ZIP of files.
 
     Missing PDFs are rendered in parallel on both cores, then stored like single prints.

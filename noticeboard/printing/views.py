@@ -4,16 +4,14 @@ import io
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import flash_refusal
-from noticeboard.core.scope import scope_clause
 from noticeboard.extensions import db
+from noticeboard.masking.rules import Channel
 from noticeboard.notices.models import Notice
-from noticeboard.notices.services import get_notice, in_public_view
+from noticeboard.notices.state import get_notice, in_public_view
 from noticeboard.printing import services
-from noticeboard.regions.models import Region, RegionLevel
 
 bp = Blueprint("printing", __name__)
 
@@ -39,7 +37,7 @@ def public_pdf(notice_id: int):
     if notice is None or not in_public_view(notice):
         abort(404)
     try:
-        pdf = services.notice_pdf(notice, "online", request.args.get("paper"))
+        pdf = services.notice_pdf(notice, Channel.ONLINE, request.args.get("paper"))
     except DomainError:
         abort(404)
     return _pdf_response(pdf, f"notice-{notice.id}.pdf", public=True)
@@ -50,7 +48,7 @@ def public_pdf(notice_id: int):
 def board_pdf(notice_id: int):
     """The copy for the village board (board masking), for staff only."""
     notice = get_notice(current_user, notice_id)
-    channel = request.args.get("channel", "board")
+    channel = request.args.get("channel", Channel.BOARD)
     try:
         pdf = services.notice_pdf(notice, channel, request.args.get("paper"))
     except DomainError as error:
@@ -62,11 +60,6 @@ def board_pdf(notice_id: int):
 @bp.route("/staff/print", methods=["GET", "POST"])
 @login_required
 def batch():
-    townships = db.session.scalars(
-        select(Region)
-        .where(Region.level == RegionLevel.TOWNSHIP, scope_clause(current_user))
-        .order_by(Region.path)
-    ).all()
     if request.method == "POST":
         try:
             result = services.batch_print(
@@ -86,4 +79,8 @@ def batch():
             )
             response.headers["X-Notices"] = str(result.notices)
             return response
-    return render_template("printing/batch.html", townships=townships, papers=services.PAPERS)
+    return render_template(
+        "printing/batch.html",
+        townships=services.townships_for(current_user),
+        papers=services.PAPERS,
+    )

@@ -1,25 +1,18 @@
 """The region tree."""
 
-import enum
-
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import StrEnumColumn
 from noticeboard.extensions import db
 
 
-class RegionLevel(enum.StrEnum):
-    COUNTY = "county"
-    TOWNSHIP = "township"
-    VILLAGE = "village"
-    GROUP = "group"
-
-    @property
-    def label(self) -> str:
-        return {"county": "县/区", "township": "乡镇/街道", "village": "村/社区", "group": "组"}[
-            self.value
-        ]
+class RegionLevel(LabelledStrEnum):
+    COUNTY = "county", "县/区"
+    TOWNSHIP = "township", "乡镇/街道"
+    VILLAGE = "village", "村/社区"
+    GROUP = "group", "组"
 
     @property
     def child(self) -> "RegionLevel | None":
@@ -38,7 +31,6 @@ class Region(db.Model):
     __tablename__ = "regions"
     __table_args__ = (
         UniqueConstraint("parent_id", "name", name="uq_regions_parent_name"),
-        CheckConstraint("level IN ('county', 'township', 'village', 'group')", name="level_known"),
         CheckConstraint("(level = 'county') = (parent_id IS NULL)", name="only_county_is_root"),
     )
 

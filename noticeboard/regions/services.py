@@ -1,12 +1,14 @@
-"""Creating and listing regions."""
+"""Creating, finding and configuring regions."""
 
 from sqlalchemy import select
 
-from noticeboard.audit import services as audit
-from noticeboard.cases.validation import FieldError, clean_name, clean_phone
-from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
+from noticeboard.core.permissions import Action, require
+from noticeboard.core.validation import FieldError, clean_name, clean_phone
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.scope import scope_clause
+from noticeboard.regions.signals import notice_settings_changed
 
 # Region.working_day_notices is three-state: None inherits the county's choice.
 WORKING_DAY_CHOICES = [
@@ -21,11 +23,21 @@ WORKING_DAY_LABELS = {None: "沿用上级设置", True: "7 个工作日", False:
 def create_region(
     name: str, level: RegionLevel | str, parent: Region | None = None, phone: str | None = None
 ) -> Region:
-    """Add a region under `parent`; the level must be the one right below the parent's."""
+    """Add a region under `parent`; the level must be the one right below the parent's.
+
+    The supervision phone is printed on every notice of the region, so it is checked here,
+    where the page and `flask regions add` both come.
+    """
+    if level not in set(RegionLevel):
+        raise ValidationFailed({"level": ["级别：请从列表中选择"]})
     level = RegionLevel(level)
     name = (name or "").strip()
     if not name or len(name) > 40:
         raise ValidationFailed({"name": ["名称：请填写 1 至 40 个字的名称"]})
+    try:
+        phone = clean_phone(phone, "监督电话")
+    except FieldError as error:
+        raise ValidationFailed({"phone": [str(error)]}) from None
     if level == RegionLevel.COUNTY:
         if parent is not None:
             raise DomainError("县/区是最上一级，不能有上级区划", field="parent")
@@ -43,7 +55,33 @@ def create_region(
     db.session.add(region)
     db.session.flush()
     region.path = f"{parent.path if parent else '/'}{region.id}/"
-    db.session.flush()
+    db.session.commit()
+    return region
+
+
+def add_region(user, name, level, parent_id, phone) -> Region:
+    """An administrator adds a region below one of their scope (or a county, with none)."""
+    require(user, Action.ADMINISTER)
+    parent = None
+    if parent_id:
+        parent = db.session.scalar(select(Region).where(Region.id == parent_id, scope_clause(user)))
+        if parent is None:
+            raise NotFound("未找到上级区划")
+    return create_region(name, level, parent, phone)
+
+
+def settings_region(user, region_id: int) -> Region:
+    """A county or township of the user's scope, whose notice settings they may change."""
+    require(user, Action.ADMINISTER)
+    region = db.session.scalar(
+        select(Region).where(
+            Region.id == region_id,
+            Region.level.in_((RegionLevel.COUNTY, RegionLevel.TOWNSHIP)),
+            scope_clause(user),
+        )
+    )
+    if region is None:
+        raise NotFound("未找到该区划")
     return region
 
 
@@ -82,6 +120,7 @@ def _settings_view(region: Region) -> dict:
 def update_notice_settings(user, region: Region, phone, working_days, panel_text) -> Region:
     """Save what a township's (or county's) notices print: supervision phone, period mode,
     assessment panel. Applies to notices published from now on; published ones are frozen."""
+    require(user, Action.ADMINISTER)
     errors: dict[str, list[str]] = {}
     try:
         phone = clean_phone(phone, "监督电话")
@@ -103,15 +142,6 @@ def update_notice_settings(user, region: Region, phone, working_days, panel_text
     region.phone = phone
     region.working_day_notices = WORKING_DAY_VALUES[working_days]
     region.assessment_panel = "\n".join(names) or None
-    audit.record(
-        "update",
-        "region",
-        region.id,
-        user=user,
-        region_id=region.id,
-        before=before,
-        after=_settings_view(region),
-        note="公示设置",
-    )
+    notice_settings_changed.send(region, user=user, before=before, after=_settings_view(region))
     db.session.commit()
     return region

@@ -1,26 +1,22 @@
 """Region administration: the tree, a form to add a node, and a township's notice settings."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from noticeboard.cases.validation import FieldError, clean_phone
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
-from noticeboard.core.scope import scope_clause
-from noticeboard.extensions import db
+from noticeboard.core.permissions import Action, requires
 from noticeboard.regions import services
 from noticeboard.regions.forms import RegionForm, RegionSettingsForm
-from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.models import RegionLevel
 
 bp = Blueprint("regions", __name__, url_prefix="/staff/admin/regions")
 
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
+@requires(Action.ADMINISTER)
 def index():
-    if not current_user.is_admin:
-        abort(403)
     tree = services.regions_within(current_user.region)
     form = RegionForm()
     form.parent_id.choices = [("", "（无，新建县/区）")] + [
@@ -29,46 +25,28 @@ def index():
         if r.level != RegionLevel.GROUP
     ]
     if form.validate_on_submit():
-        parent = None
-        if form.parent_id.data:
-            parent = db.session.scalar(
-                select(Region).where(
-                    Region.id == int(form.parent_id.data), scope_clause(current_user)
-                )
-            )
-            if parent is None:
-                abort(404)
         try:
-            phone = clean_phone(form.phone.data, "监督电话")
-            level = form.level.data if form.level.data in set(RegionLevel) else None
-            if level is None:
-                raise DomainError("级别：请从列表中选择", field="level")
-            region = services.create_region(form.name.data, level, parent, phone)
-            db.session.commit()
-            flash(f"已添加 {region.full_name}", "success")
-            return redirect(url_for("regions.index"))
-        except FieldError as error:
-            form.phone.errors = [str(error)]
+            region = services.add_region(
+                current_user,
+                form.name.data,
+                form.level.data,
+                form.parent_id.data if str(form.parent_id.data).isdecimal() else None,
+                form.phone.data,
+            )
         except DomainError as error:
             show_errors(form, error)
+        else:
+            flash(f"已添加 {region.full_name}", "success")
+            return redirect(url_for("regions.index"))
     depth = {r.id: r.path.count("/") - current_user.region.path.count("/") for r in tree}
     return render_template("regions/index.html", tree=tree, depth=depth, form=form)
 
 
 @bp.route("/<int:region_id>/settings", methods=["GET", "POST"])
 @login_required
+@requires(Action.ADMINISTER)
 def settings(region_id: int):
-    if not current_user.is_admin:
-        abort(403)
-    region = db.session.scalar(
-        select(Region).where(
-            Region.id == region_id,
-            Region.level.in_((RegionLevel.COUNTY, RegionLevel.TOWNSHIP)),
-            scope_clause(current_user),
-        )
-    )
-    if region is None:
-        abort(404)
+    region = services.settings_region(current_user, region_id)
     form = RegionSettingsForm(
         data={
             "phone": region.phone or "",

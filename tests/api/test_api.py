@@ -10,7 +10,7 @@ from flask import render_template
 
 from noticeboard.cases.models import Program
 from noticeboard.core.types import utcnow
-from noticeboard.notices import services as notices
+from noticeboard.notices import pre_approval
 from tests.portal.helpers import START, publish, travel
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -20,7 +20,7 @@ def test_list_has_the_notices_in_public_view_with_their_codes(client, world, fac
     with travel(START):
         notice, _ = publish(world, factory, applicant_name="张三丰")
         withdrawn, _ = publish(world, factory, Program.TEKUN)
-        notices.withdraw_notice(world.reviewer_a, withdrawn.id, "金额录入错误")
+        pre_approval.withdraw_notice(world.reviewer_a, withdrawn.id, "金额录入错误")
         response = client.get("/api/v1/notices")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=60"
@@ -86,7 +86,7 @@ def test_detail_carries_the_snapshot_whose_sha256_anyone_can_recompute(client, w
 def test_detail_of_a_notice_not_in_public_view_is_a_json_404(client, world, factory):
     with travel(START):
         notice, _ = publish(world, factory)
-        notices.withdraw_notice(world.reviewer_a, notice.id, "金额录入错误")
+        pre_approval.withdraw_notice(world.reviewer_a, notice.id, "金额录入错误")
         for url in (f"/api/v1/notices/{notice.id}", "/api/v1/notices/9999"):
             response = client.get(url)
             assert response.status_code == 404

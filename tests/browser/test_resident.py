@@ -7,8 +7,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from noticeboard.cases.models import Program
 from noticeboard.extensions import db
-from noticeboard.notices import objections
-from noticeboard.notices import services as notices
+from noticeboard.notices import objections, pre_approval
 from noticeboard.notices.models import ObjectionChannel
 
 pytestmark = pytest.mark.browser
@@ -39,8 +38,8 @@ def test_resident_finds_the_notice_reads_it_in_large_text_and_raises_an_objectio
     live_server, phone: Page, world, factory
 ):
     case = factory.case(world.clerk_a, Program.DIBAO, world.village_a, applicant_name="张三丰")
-    draft = notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
-    notice = notices.publish_notice(world.reviewer_a, draft.id)
+    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
+    notice = pre_approval.publish_notice(world.reviewer_a, draft.id)
     notice_id, title, case_id = notice.id, notice.title, case.id
     db.session.commit()  # hold no transaction open while the server writes
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from noticeboard.cases import services
+from noticeboard.cases import search, services, validation
 from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.core.errors import Forbidden, NotFound, ValidationFailed
 from noticeboard.extensions import db
@@ -22,7 +22,7 @@ def test_clerk_enters_one_case_of_each_program(world, factory):
     linshi = factory.case(world.clerk_a, Program.LINSHI, world.village_a2)
     assert (dibao.status, tekun.status, linshi.status) == (CaseStatus.DRAFT,) * 3
     assert dibao.monthly_amount == Decimal("1360.00")
-    assert tekun.monthly_total == Decimal("1620.00")
+    assert tekun.listed_amount == Decimal("1620.00")
     assert linshi.amount == Decimal("3000.00") and str(linshi.paid_on) == "2026-11-02"
     db.session.expire_all()
     assert db.session.get(Case, tekun.id).applicant_name == "欧阳娜娜"
@@ -92,7 +92,7 @@ def test_same_person_twice_in_one_household_is_refused(world, factory):
 
 def test_person_in_an_open_dibao_case_cannot_get_a_second_one(world, factory):
     first = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    with pytest.raises(services.DuplicateActiveCase) as caught:
+    with pytest.raises(validation.DuplicateActiveCase) as caught:
         factory.case(
             world.clerk_a,
             Program.DIBAO,
@@ -116,7 +116,7 @@ def test_tekun_person_cannot_also_be_a_member_of_a_dibao_household(world, factor
             "covered": True,
         }
     ]
-    with pytest.raises(services.DuplicateActiveCase) as caught:
+    with pytest.raises(validation.DuplicateActiveCase) as caught:
         factory.case(world.clerk_a, Program.DIBAO, world.village_a, members=members)
     assert caught.value.field == "members"
     assert "家庭成员第 1 行已在" in caught.value.message and tekun.reference in caught.value.message
@@ -124,7 +124,7 @@ def test_tekun_person_cannot_also_be_a_member_of_a_dibao_household(world, factor
 
 def test_duplicate_check_spans_townships_without_naming_the_person(world, factory):
     other = factory.case(world.clerk_b, Program.DIBAO, world.village_b)
-    with pytest.raises(services.DuplicateActiveCase) as caught:
+    with pytest.raises(validation.DuplicateActiveCase) as caught:
         factory.case(
             world.clerk_a,
             Program.TEKUN,
@@ -269,7 +269,7 @@ def test_list_filters_and_search_stay_inside_scope(world, factory):
     b = factory.case(world.clerk_b, Program.DIBAO, world.village_b, applicant_name="王小红")
 
     def found(user, **filters):
-        rows, total = services.list_cases(user, services.CaseFilter(**filters))
+        rows, total = search.list_cases(user, search.CaseFilter(**filters))
         assert total == len(rows)
         return {c.id for c in rows}
 

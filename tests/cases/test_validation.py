@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from noticeboard.cases.validation import (
+from noticeboard.core.dates import local_today
+from noticeboard.core.validation import (
     FieldError,
     clean_amount,
     clean_name,
@@ -13,7 +14,6 @@ from noticeboard.cases.validation import (
     clean_phone,
     clean_resident_id,
 )
-from noticeboard.core.dates import local_today
 from tests.factories import resident_id, with_wrong_checksum
 
 

@@ -9,7 +9,7 @@ from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Program
 from noticeboard.extensions import db
 from noticeboard.masking.services import policy_for
-from noticeboard.notices import services as notices
+from noticeboard.notices import pre_approval
 from tests.conftest import login, post_form
 
 URL = "/staff/admin/masking/"
@@ -36,9 +36,9 @@ def test_page_shows_both_channels_with_their_current_policy(app, world):
 
 def test_admin_shows_six_plus_four_of_the_id_on_the_board_from_now_on(app, world, factory):
     case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    before = notices.publish_notice(
+    before = pre_approval.publish_notice(
         world.reviewer_a,
-        notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id]).id,
+        pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id]).id,
     )
     response = post_form(admin_client(app, world), URL, board_form(resident_id="6+4"))
     assert response.status_code == 302

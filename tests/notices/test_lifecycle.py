@@ -8,14 +8,14 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from noticeboard.cases import lifecycle
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.errors import DomainError, Forbidden, ValidationFailed
 from noticeboard.extensions import db
-from noticeboard.notices import objections
-from noticeboard.notices import services as notices
+from noticeboard.notices import approval, linshi_lists, objections, pre_approval, rosters, state
 from noticeboard.notices.models import Notice, NoticeKind, PublishedNoticeIsImmutable
 from noticeboard.notices.periods import notice_period_end
-from noticeboard.notices.snapshot import canonical_json, sha256_hex
+from noticeboard.notices.snapshots import canonical_json, sha256_hex
 
 START = date(2026, 11, 2)  # a Monday
 
@@ -42,8 +42,8 @@ def test_working_day_period_starting_on_a_holiday_begins_counting_after_it():
 def published(world, factory, program=Program.DIBAO, village=None, **case_overrides):
     village = village or world.village_a
     case = factory.case(world.clerk_a, program, village, **case_overrides)
-    draft = notices.prepare_notice(world.clerk_a, village.id, program, [case.id])
-    return notices.publish_notice(world.reviewer_a, draft.id), case
+    draft = pre_approval.prepare_notice(world.clerk_a, village.id, program, [case.id])
+    return pre_approval.publish_notice(world.reviewer_a, draft.id), case
 
 
 def test_region_in_working_day_mode_gets_the_working_day_end(world, factory):
@@ -56,18 +56,18 @@ def test_region_in_working_day_mode_gets_the_working_day_end(world, factory):
 
 def test_clerk_cannot_publish_their_own_notice(world, factory):
     case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    draft = notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
+    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
     with pytest.raises(Forbidden, match="只有乡镇审核人可以发布"):
-        notices.publish_notice(world.clerk_a, draft.id)
+        pre_approval.publish_notice(world.clerk_a, draft.id)
     assert db.session.get(Notice, draft.id).status == "draft"
 
 
 def test_an_admin_who_prepared_a_notice_cannot_publish_it_too(world, factory):
     case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    draft = notices.prepare_notice(world.admin, world.village_a.id, Program.DIBAO, [case.id])
+    draft = pre_approval.prepare_notice(world.admin, world.village_a.id, Program.DIBAO, [case.id])
     with pytest.raises(Forbidden, match="审核与经办不能是同一人"):
-        notices.publish_notice(world.admin, draft.id)
-    assert notices.publish_notice(world.reviewer_a, draft.id).verification_code
+        pre_approval.publish_notice(world.admin, draft.id)
+    assert pre_approval.publish_notice(world.reviewer_a, draft.id).verification_code
 
 
 def test_publishing_freezes_a_masked_online_snapshot_and_a_board_snapshot(world, factory):
@@ -116,46 +116,46 @@ def test_case_to_objection_to_renotice_to_approval_to_roster(world, factory, pro
     with travel(START):
         first, case = published(world, factory, program)
         other = factory.case(world.clerk_a, program, world.village_a)
-        notices.publish_notice(
+        pre_approval.publish_notice(
             world.reviewer_a,
-            notices.prepare_notice(world.clerk_a, world.village_a.id, program, [other.id]).id,
+            pre_approval.prepare_notice(world.clerk_a, world.village_a.id, program, [other.id]).id,
         )
     with travel(date(2026, 11, 4)):
         objection = objections.raise_objection(first.id, "该户有一辆小轿车，不符合条件。", line=1)
         assert objection.receipt_no.startswith("YY-")
     with travel(date(2026, 11, 9)):
-        assert notices.notice_state(first) == notices.NoticeState.ENDED
+        assert state.notice_state(first) == state.NoticeState.ENDED
         with pytest.raises(DomainError, match="未办结的异议"):
-            notices.approve_case(world.county_officer, case.id)
+            approval.approve_case(world.county_officer, case.id)
         objections.resolve_objection(
             world.clerk_a, objection.id, "upheld", "入户核查属实，车辆登记在户主名下。"
         )
         assert db.session.get(Case, case.id).status == CaseStatus.INVESTIGATING
         with pytest.raises(DomainError, match="复查中"):
-            notices.approve_case(world.county_officer, case.id)
+            approval.approve_case(world.county_officer, case.id)
         # the other case of the same village had no objection and is approved
-        notices.approve_case(world.county_officer, other.id)
-        roster_1 = notices.current_roster(world.village_a, program)
+        approval.approve_case(world.county_officer, other.id)
+        roster_1 = rosters.current_roster(world.village_a, program)
         assert [e.case_id for e in roster_1.entries] == [other.id]
 
         # after re-investigation the case goes into a new 7-day notice (重新公示)
-        renotice = notices.publish_notice(
+        renotice = pre_approval.publish_notice(
             world.reviewer_a,
-            notices.prepare_notice(world.clerk_a, world.village_a.id, program, [case.id]).id,
+            pre_approval.prepare_notice(world.clerk_a, world.village_a.id, program, [case.id]).id,
         )
     with travel(date(2026, 11, 16)):
-        assert notices.notice_state(renotice) == notices.NoticeState.ENDED
-        approved = notices.approve_case(world.county_officer, case.id)
+        assert state.notice_state(renotice) == state.NoticeState.ENDED
+        approved = approval.approve_case(world.county_officer, case.id)
         assert approved.status == CaseStatus.APPROVED
         assert approved.benefit_start == date(2026, 12, 1)
-        roster_2 = notices.current_roster(world.village_a, program)
+        roster_2 = rosters.current_roster(world.village_a, program)
         assert roster_2.supersedes_id == roster_1.id
         assert {e.case_id for e in roster_2.entries} == {case.id, other.id}
-        assert notices.notice_state(roster_1) == notices.NoticeState.SUPERSEDED
-        assert not notices.in_public_view(roster_1)
+        assert state.notice_state(roster_1) == state.NoticeState.SUPERSEDED
+        assert not state.in_public_view(roster_1)
 
-        notices.terminate_case(world.clerk_a, other.id, "家庭收入已超过当地低保标准")
-        roster_3 = notices.current_roster(world.village_a, program)
+        lifecycle.terminate_case(world.clerk_a, other.id, "家庭收入已超过当地低保标准")
+        roster_3 = rosters.current_roster(world.village_a, program)
         assert roster_3.supersedes_id == roster_2.id
         assert [e.case_id for e in roster_3.entries] == [case.id]
         # publicly a generic reason; the clerk's reason stays with the case for staff
@@ -163,7 +163,7 @@ def test_case_to_objection_to_renotice_to_approval_to_roster(world, factory, pro
         assert "家庭收入" not in roster_3.snapshot_online
         assert db.session.get(Case, other.id).closing_reason == "家庭收入已超过当地低保标准"
     with travel(date(2026, 12, 1)):
-        assert notices.activate_due() == 1
+        assert lifecycle.activate_due() == 1
         assert db.session.get(Case, case.id).status == CaseStatus.ACTIVE
 
 
@@ -173,8 +173,8 @@ def test_amount_change_of_an_active_case_publishes_a_new_roster_version(world, f
     with travel(START):
         _, case = published(world, factory, members=[])
     with travel(date(2026, 11, 9)):
-        notices.approve_case(world.county_officer, case.id)
-        first = notices.current_roster(world.village_a, Program.DIBAO)
+        approval.approve_case(world.county_officer, case.id)
+        first = rosters.current_roster(world.village_a, Program.DIBAO)
         data = factory.dibao_data(
             world.village_a,
             applicant_id_number=case.applicant_id_number,
@@ -182,7 +182,7 @@ def test_amount_change_of_an_active_case_publishes_a_new_roster_version(world, f
             members=[],
         )
         cases.update_case(world.clerk_a, case.id, data, db.session.get(Case, case.id).version)
-    second = notices.current_roster(world.village_a, Program.DIBAO)
+    second = rosters.current_roster(world.village_a, Program.DIBAO)
     assert second.supersedes_id == first.id
     assert json.loads(second.snapshot_online)["rows"][0]["amount"] == "900.00"
 
@@ -191,7 +191,7 @@ def test_case_in_a_notice_cannot_be_approved_before_the_period_ends(world, facto
     with travel(START):
         _, case = published(world, factory)
     with travel(date(2026, 11, 8)), pytest.raises(DomainError, match="期满后方可审批"):
-        notices.approve_case(world.county_officer, case.id)
+        approval.approve_case(world.county_officer, case.id)
 
 
 def test_only_the_county_approves_and_a_rejection_needs_a_reason(world, factory):
@@ -199,48 +199,48 @@ def test_only_the_county_approves_and_a_rejection_needs_a_reason(world, factory)
         _, case = published(world, factory)
     with travel(date(2026, 11, 9)):
         with pytest.raises(Forbidden):
-            notices.approve_case(world.reviewer_a, case.id)
+            approval.approve_case(world.reviewer_a, case.id)
         with pytest.raises(ValidationFailed):
-            notices.reject_case(world.county_officer, case.id, "")
-        rejected = notices.reject_case(world.county_officer, case.id, "家庭财产超过规定")
+            approval.reject_case(world.county_officer, case.id, "")
+        rejected = approval.reject_case(world.county_officer, case.id, "家庭财产超过规定")
     assert rejected.status == CaseStatus.REJECTED
 
 
 def test_withdrawing_a_notice_returns_its_cases_to_draft(world, factory):
     notice, case = published(world, factory)
     with pytest.raises(ValidationFailed):
-        notices.withdraw_notice(world.reviewer_a, notice.id, "")
-    notices.withdraw_notice(world.reviewer_a, notice.id, "金额录入错误")
-    assert notices.notice_state(notice) == notices.NoticeState.WITHDRAWN
+        pre_approval.withdraw_notice(world.reviewer_a, notice.id, "")
+    pre_approval.withdraw_notice(world.reviewer_a, notice.id, "金额录入错误")
+    assert state.notice_state(notice) == state.NoticeState.WITHDRAWN
     assert db.session.get(Case, case.id).status == CaseStatus.DRAFT
-    assert not notices.in_public_view(notice)
+    assert not state.in_public_view(notice)
 
 
 def test_a_correction_supersedes_the_old_notice_with_its_reason(world, factory):
     with travel(START):
         old, _ = published(world, factory)
     with travel(date(2026, 11, 3)):
-        draft = notices.prepare_correction(world.clerk_a, old.id, "户主姓名录入有误")
-        assert notices.notice_state(old) == notices.NoticeState.IN_FORCE
-        new = notices.publish_notice(world.reviewer_a, draft.id)
-        assert notices.notice_state(old) == notices.NoticeState.SUPERSEDED
+        draft = pre_approval.prepare_correction(world.clerk_a, old.id, "户主姓名录入有误")
+        assert state.notice_state(old) == state.NoticeState.IN_FORCE
+        new = pre_approval.publish_notice(world.reviewer_a, draft.id)
+        assert state.notice_state(old) == state.NoticeState.SUPERSEDED
         assert new.start_date == date(2026, 11, 3)
         assert json.loads(new.snapshot_online)["supersedes"] == {
             "notice_id": old.id,
             "reason": "户主姓名录入有误",
         }
-        assert [n.id for n in notices.public_notices(world.village_a)] == [new.id]
+        assert [n.id for n in state.public_notices(world.village_a)] == [new.id]
 
 
 def test_ended_notice_stays_in_public_view_for_the_grace_period(world, factory):
     with travel(START):
         notice, _ = published(world, factory)
     with travel(date(2026, 12, 8)):
-        assert notices.in_public_view(notice)
-        assert notice in notices.public_notices(world.village_a)
+        assert state.in_public_view(notice)
+        assert notice in state.public_notices(world.village_a)
     with travel(date(2026, 12, 9)):
-        assert not notices.in_public_view(notice)
-        assert notice not in notices.public_notices(world.village_a)
+        assert not state.in_public_view(notice)
+        assert notice not in state.public_notices(world.village_a)
 
 
 def test_objections_are_only_taken_online_during_the_period(world, factory):
@@ -280,14 +280,16 @@ def test_temporary_assistance_list_for_a_month(world, factory):
         factory.case(world.clerk_a, Program.LINSHI, world.village_a2, paid_on="2026-10-31")
         factory.case(world.clerk_a, Program.LINSHI, world.village_a, paid_on="2026-11-01")
         factory.case(world.clerk_b, Program.LINSHI, world.village_b, paid_on="2026-10-15")
-        village_list = notices.publish_linshi_list(
+        village_list = linshi_lists.publish_linshi_list(
             world.reviewer_a, world.village_a.id, date(2026, 10, 1)
         )
-        township_list = notices.publish_linshi_list(
+        township_list = linshi_lists.publish_linshi_list(
             world.reviewer_a, world.township_a.id, date(2026, 10, 1)
         )
         with pytest.raises(ValidationFailed, match="更正原因"):
-            notices.publish_linshi_list(world.reviewer_a, world.village_a.id, date(2026, 10, 1))
+            linshi_lists.publish_linshi_list(
+                world.reviewer_a, world.village_a.id, date(2026, 10, 1)
+            )
     rows = json.loads(village_list.snapshot_online)["rows"]
     assert [(r["name"], r["amount"], r["paid_on"], r["type"]) for r in rows] == [
         ("阿***·****", "3000.00", "2026-10-15", "急难型")
@@ -295,33 +297,33 @@ def test_temporary_assistance_list_for_a_month(world, factory):
     assert village_list.title == "新店镇东风村2026年10月临时救助对象公示"
     assert len(township_list.entries) == 2
     assert paid.reason_category not in village_list.snapshot_online  # 火灾: hardship detail
-    assert notices.notice_state(village_list) == notices.NoticeState.IN_FORCE
+    assert state.notice_state(village_list) == state.NoticeState.IN_FORCE
 
 
 def test_reviewer_of_another_township_cannot_publish(world, factory):
     case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    draft = notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
+    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
     from noticeboard.accounts.models import Role
     from noticeboard.accounts.services import create_user
     from noticeboard.core.errors import NotFound
 
     reviewer_b = create_user("reviewer_b", "long-enough-pw", Role.REVIEWER, world.township_b)
     with pytest.raises(NotFound):
-        notices.publish_notice(reviewer_b, draft.id)
+        pre_approval.publish_notice(reviewer_b, draft.id)
 
 
 def test_case_cannot_be_in_two_draft_notices(world, factory):
     case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
+    pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
     with pytest.raises(ValidationFailed, match="已在待发布的公示草稿"):
-        notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
+        pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
 
 
 def test_notice_lists_only_cases_of_its_village_and_program(world, factory):
     tekun = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
     elsewhere = factory.case(world.clerk_a, Program.DIBAO, world.village_a2)
     with pytest.raises(ValidationFailed) as caught:
-        notices.prepare_notice(
+        pre_approval.prepare_notice(
             world.clerk_a, world.village_a.id, Program.DIBAO, [tekun.id, elsewhere.id]
         )
     assert len(caught.value.errors["case_ids"]) == 2

@@ -9,8 +9,7 @@ from noticeboard.cases import services as cases
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.extensions import db
-from noticeboard.notices import objections
-from noticeboard.notices import services as notices
+from noticeboard.notices import approval, linshi_lists, objections, pre_approval, state
 from noticeboard.notices.models import Notice
 from tests.notices.test_lifecycle import START, published, travel
 
@@ -24,10 +23,10 @@ def test_an_open_objection_on_the_original_still_blocks_after_a_correction(world
     with travel(START):
         original, case = published(world, factory)
         objections.raise_objection(original.id, "该户家中有人在外务工，收入较高。", line=1)
-        draft = notices.prepare_correction(world.clerk_a, original.id, "保障人数录入有误")
-        notices.publish_notice(world.reviewer_a, draft.id)
+        draft = pre_approval.prepare_correction(world.clerk_a, original.id, "保障人数录入有误")
+        pre_approval.publish_notice(world.reviewer_a, draft.id)
     with travel(date(2026, 11, 20)), pytest.raises(DomainError, match="未办结的异议"):
-        notices.approve_case(world.county_officer, case.id)
+        approval.approve_case(world.county_officer, case.id)
 
 
 def test_withdrawing_an_old_notice_leaves_a_case_in_its_re_notice_alone(world, factory):
@@ -35,21 +34,23 @@ def test_withdrawing_an_old_notice_leaves_a_case_in_its_re_notice_alone(world, f
         first, case = published(world, factory)
         objection = objections.raise_objection(first.id, "情况不属实，请核查。", line=1)
         objections.resolve_objection(world.clerk_a, objection.id, "upheld", "入户核查属实。")
-        renotice = notices.publish_notice(
+        renotice = pre_approval.publish_notice(
             world.reviewer_a,
-            notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id]).id,
+            pre_approval.prepare_notice(
+                world.clerk_a, world.village_a.id, Program.DIBAO, [case.id]
+            ).id,
         )
-        notices.withdraw_notice(world.reviewer_a, first.id, "旧公示撤下")
+        pre_approval.withdraw_notice(world.reviewer_a, first.id, "旧公示撤下")
     assert status_of(case) == CaseStatus.IN_NOTICE
-    assert notices.latest_notice_of(db.session.get(Case, case.id)).id == renotice.id
+    assert state.latest_notice_of(db.session.get(Case, case.id)).id == renotice.id
 
 
 def test_deleting_a_correction_draft_puts_the_cases_back_in_notice(world, factory):
     with travel(START):
         original, case = published(world, factory)
-        draft = notices.prepare_correction(world.clerk_a, original.id, "金额录入有误")
+        draft = pre_approval.prepare_correction(world.clerk_a, original.id, "金额录入有误")
         assert status_of(case) == CaseStatus.DRAFT
-        notices.withdraw_notice(world.clerk_a, draft.id, "不需要更正了")
+        pre_approval.withdraw_notice(world.clerk_a, draft.id, "不需要更正了")
     assert status_of(case) == CaseStatus.IN_NOTICE
     assert db.session.get(Notice, draft.id) is None
 
@@ -59,14 +60,14 @@ def test_public_reasons_may_not_carry_ids_or_phones(world, factory):
         original, case = published(world, factory)
         for reason in (f"户主身份证 {case.applicant_id_number} 有误", "请致电 13912345678 核实"):
             with pytest.raises(ValidationFailed, match="不能写身份证号或电话号码"):
-                notices.prepare_correction(world.clerk_a, original.id, reason)
+                pre_approval.prepare_correction(world.clerk_a, original.id, reason)
 
 
 def test_an_approved_case_cannot_move_to_another_village(world, factory):
     with travel(START):
         _, case = published(world, factory, members=[])
     with travel(date(2026, 11, 9)):
-        notices.approve_case(world.county_officer, case.id)
+        approval.approve_case(world.county_officer, case.id)
         data = factory.dibao_data(
             world.village_a2, applicant_id_number=case.applicant_id_number, members=[]
         )
@@ -97,7 +98,7 @@ def test_a_members_only_edit_still_bumps_the_version(world, factory):
 def test_a_case_listed_on_a_published_list_cannot_be_deleted(world, factory):
     with travel(date(2026, 11, 20)):
         case = factory.case(world.clerk_a, Program.LINSHI, world.village_a, paid_on="2026-10-15")
-        notices.publish_linshi_list(world.reviewer_a, world.village_a.id, date(2026, 10, 1))
+        linshi_lists.publish_linshi_list(world.reviewer_a, world.village_a.id, date(2026, 10, 1))
     with pytest.raises(DomainError, match="从未列入公示"):
         cases.delete_case(world.clerk_a, case.id, case.version)
     db.session.rollback()
@@ -108,7 +109,7 @@ def test_an_edit_whose_roster_cannot_be_published_is_not_saved(world, factory):
     with travel(START):
         _, case = published(world, factory, members=[])
     with travel(date(2026, 11, 9)):
-        notices.approve_case(world.county_officer, case.id)
+        approval.approve_case(world.county_officer, case.id)
         # a character no font has: the roster (and so the edit) must be refused together
         data = factory.dibao_data(
             world.village_a,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.extensions import db
-from noticeboard.notices import services as notices
+from noticeboard.notices import pre_approval
 from noticeboard.notices.models import Notice, NoticeStatus, Objection
 from tests.conftest import csrf_token, login, post_form
 
@@ -43,13 +43,13 @@ def two_cases(world, factory):
 
 def draft_notice(world, factory, *cases):
     cases = cases or (factory.case(world.clerk_a, Program.DIBAO, world.village_a),)
-    return notices.prepare_notice(
+    return pre_approval.prepare_notice(
         world.clerk_a, world.village_a.id, Program.DIBAO, [c.id for c in cases]
     )
 
 
 def published_notice(world, factory, *cases):
-    return notices.publish_notice(world.reviewer_a, draft_notice(world, factory, *cases).id)
+    return pre_approval.publish_notice(world.reviewer_a, draft_notice(world, factory, *cases).id)
 
 
 def test_clerk_prepares_a_notice_for_two_cases_on_the_page(app, world, factory):
@@ -172,7 +172,7 @@ def test_dashboard_shows_notices_in_force_drafts_and_lists(app, world, factory):
     with travel(START):
         in_force = published_notice(world, factory)
         tekun = factory.case(world.clerk_a, Program.TEKUN, world.village_a2)
-        draft = notices.prepare_notice(
+        draft = pre_approval.prepare_notice(
             world.clerk_a, world.village_a2.id, Program.TEKUN, [tekun.id]
         )
         reviewer = signed_in(app, world.reviewer_a)

@@ -17,8 +17,7 @@ from noticeboard.accounts.models import Role
 from noticeboard.accounts.services import create_user
 from noticeboard.cases.models import Case, Program
 from noticeboard.extensions import db
-from noticeboard.notices import objections
-from noticeboard.notices import services as notices
+from noticeboard.notices import approval, linshi_lists, objections, pre_approval, rosters, state
 from noticeboard.notices.models import Notice, Objection
 from tests.factories import PASSWORD, resident_id
 from tests.portal.helpers import publish, travel
@@ -38,8 +37,8 @@ def member(name: str, relation: str = "子女") -> dict:
 
 
 def publish_cases(world, reviewer, clerk, village, program, cases):
-    draft = notices.prepare_notice(clerk, village.id, program, [c.id for c in cases])
-    return notices.publish_notice(reviewer, draft.id)
+    draft = pre_approval.prepare_notice(clerk, village.id, program, [c.id for c in cases])
+    return pre_approval.publish_notice(reviewer, draft.id)
 
 
 def build_rich_world(world, factory) -> dict[str, Notice]:
@@ -95,8 +94,8 @@ def build_rich_world(world, factory) -> dict[str, Notice]:
             world.clerk_a, resolved.id, "not_upheld", "入户核查：小卖部已于去年关闭。"
         )
         for case in (*dibao, tekun):
-            notices.approve_case(world.county_officer, case.id)  # dibao roster v1 then v2
-        made["old_roster"] = notices.roster_versions(a, Program.DIBAO)[-1]
+            approval.approve_case(world.county_officer, case.id)  # dibao roster v1 then v2
+        made["old_roster"] = rosters.roster_versions(a, Program.DIBAO)[-1]
 
     with travel(date(2026, 11, 1)):  # 临时救助 paid in October, listed afterwards
         factory.case(
@@ -115,10 +114,10 @@ def build_rich_world(world, factory) -> dict[str, Notice]:
             applicant_phone="13700000005",
             paid_on="2026-10-20",
         )
-        made["township_list"] = notices.publish_linshi_list(
+        made["township_list"] = linshi_lists.publish_linshi_list(
             world.reviewer_a, world.township_a.id, date(2026, 10, 1)
         )
-        made["village_list"] = notices.publish_linshi_list(
+        made["village_list"] = linshi_lists.publish_linshi_list(
             world.reviewer_a, a.id, date(2026, 10, 1)
         )
 
@@ -154,11 +153,11 @@ def build_rich_world(world, factory) -> dict[str, Notice]:
             world, reviewer_b, world.clerk_b, world.village_b, "dibao", [case_b]
         )
     with travel(date(2026, 11, 3)):
-        notices.withdraw_notice(world.reviewer_a, made["withdrawn"].id, WITHDRAWAL_REASON)
-        correction = notices.prepare_correction(
+        pre_approval.withdraw_notice(world.reviewer_a, made["withdrawn"].id, WITHDRAWAL_REASON)
+        correction = pre_approval.prepare_correction(
             world.clerk_a, made["superseded"].id, "供养方式录入有误"
         )
-        made["correction"] = notices.publish_notice(world.reviewer_a, correction.id)
+        made["correction"] = pre_approval.publish_notice(world.reviewer_a, correction.id)
         objections.raise_objection(
             made["in_force"].id, "张三丰的儿子在县城有商品房。", "吴晓峰", "13912345678", "1"
         )
@@ -291,7 +290,7 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
     # Without cookies, so each answer shows whether it would start a session by itself.
     client = app.test_client(use_cookies=False)
     with travel(CRAWL_DAY):
-        public = {n.id for n in notices.public_notices()}
+        public = {n.id for n in state.public_notices()}
         answers = crawl(client, seeds)
 
     leaks = [

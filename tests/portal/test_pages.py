@@ -6,8 +6,7 @@ from datetime import date
 
 from noticeboard.cases.models import Program
 from noticeboard.extensions import db
-from noticeboard.notices import objections
-from noticeboard.notices import services as notices
+from noticeboard.notices import approval, linshi_lists, objections, pre_approval, rosters
 from noticeboard.notices.models import Objection
 from tests.conftest import csrf_token, post_form
 from tests.portal.helpers import START, publish, travel
@@ -44,7 +43,7 @@ def test_home_links_each_township(client, world):
 def test_township_page_lists_villages_township_lists_and_the_feed(client, world, factory):
     with travel(date(2026, 11, 20)):
         factory.case(world.clerk_a, Program.LINSHI, world.village_a, paid_on="2026-10-15")
-        listing = notices.publish_linshi_list(
+        listing = linshi_lists.publish_linshi_list(
             world.reviewer_a, world.township_a.id, date(2026, 10, 1)
         )
         html = text_of(client.get(f"/townships/{world.township_a.id}"))
@@ -69,8 +68,8 @@ def test_village_page_groups_notices_with_days_left_and_end_dates(client, world,
     with travel(START):
         current, _ = publish(world, factory, Program.TEKUN)
     with travel(date(2026, 10, 27)):
-        notices.approve_case(world.county_officer, old_case.id)
-    roster = notices.current_roster(world.village_a, Program.DIBAO)
+        approval.approve_case(world.county_officer, old_case.id)
+    roster = rosters.current_roster(world.village_a, Program.DIBAO)
     with travel(date(2026, 11, 4)):
         html = text_of(client.get(f"/villages/{world.village_a.id}"))
     assert "还剩 5 天" in html
@@ -86,7 +85,7 @@ def test_village_page_groups_notices_with_days_left_and_end_dates(client, world,
 def test_village_page_includes_the_township_wide_list(client, world, factory):
     with travel(date(2026, 11, 20)):
         factory.case(world.clerk_a, Program.LINSHI, world.village_a2, paid_on="2026-10-15")
-        listing = notices.publish_linshi_list(
+        listing = linshi_lists.publish_linshi_list(
             world.reviewer_a, world.township_a.id, date(2026, 10, 1)
         )
         html = text_of(client.get(f"/villages/{world.village_a.id}"))
@@ -135,15 +134,15 @@ def test_notice_page_offers_the_objection_form_only_while_in_force(client, world
 
 def test_notices_not_in_public_view_answer_404(client, world, factory):
     draft_case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    draft = notices.prepare_notice(
+    draft = pre_approval.prepare_notice(
         world.clerk_a, world.village_a.id, Program.DIBAO, [draft_case.id]
     )
     with travel(START):
         withdrawn, _ = publish(world, factory)
-        notices.withdraw_notice(world.reviewer_a, withdrawn.id, "金额录入错误")
+        pre_approval.withdraw_notice(world.reviewer_a, withdrawn.id, "金额录入错误")
         old, _ = publish(world, factory, Program.TEKUN)
-        correction = notices.prepare_correction(world.clerk_a, old.id, "姓名录入有误")
-        new = notices.publish_notice(world.reviewer_a, correction.id)
+        correction = pre_approval.prepare_correction(world.clerk_a, old.id, "姓名录入有误")
+        new = pre_approval.publish_notice(world.reviewer_a, correction.id)
         assert client.get(f"/notices/{new.id}").status_code == 200
         for notice in (draft, withdrawn, old):
             assert client.get(f"/notices/{notice.id}").status_code == 404
@@ -277,8 +276,8 @@ def test_verify_a_superseded_notice_links_the_correction(client, world, factory)
     with travel(START):
         old, _ = publish(world, factory)
     with travel(date(2026, 11, 3)):
-        draft = notices.prepare_correction(world.clerk_a, old.id, "户主姓名录入有误")
-        new = notices.publish_notice(world.reviewer_a, draft.id)
+        draft = pre_approval.prepare_correction(world.clerk_a, old.id, "户主姓名录入有误")
+        new = pre_approval.publish_notice(world.reviewer_a, draft.id)
         html = text_of(client.get(f"/verify/{old.verification_code}"))
     assert "已被更正" in html and f'href="/notices/{new.id}"' in html
     assert f'href="/notices/{old.id}"' not in html
@@ -288,7 +287,7 @@ def test_verify_a_withdrawn_notice_gives_the_date_not_the_reason(client, world, 
     with travel(START):
         notice, _ = publish(world, factory)
     with travel(date(2026, 11, 4)):
-        notices.withdraw_notice(world.reviewer_a, notice.id, "金额录入错误")
+        pre_approval.withdraw_notice(world.reviewer_a, notice.id, "金额录入错误")
         html = text_of(client.get(f"/verify/{notice.verification_code}"))
     assert "已撤回" in html and "2026年11月4日" in html
     assert "金额录入错误" not in html and f'href="/notices/{notice.id}"' not in html

@@ -12,7 +12,7 @@ from noticeboard.accounts.services import create_user
 from noticeboard.cases.models import Program
 from noticeboard.core.errors import DomainError
 from noticeboard.extensions import db
-from noticeboard.notices import services as notices
+from noticeboard.notices import pre_approval
 from noticeboard.notices.models import Notice
 from noticeboard.printing import services as printing
 from noticeboard.printing.models import RenderedPdf
@@ -31,8 +31,8 @@ def publish(world, factory, village=None, program=Program.DIBAO, **overrides) ->
         clerk = world.clerk_b
         reviewer = create_user("reviewer_b", PASSWORD, Role.REVIEWER, world.township_b)
     case = factory.case(clerk, program, village, **overrides)
-    draft = notices.prepare_notice(clerk, village.id, program, [case.id])
-    return notices.publish_notice(reviewer, draft.id)
+    draft = pre_approval.prepare_notice(clerk, village.id, program, [case.id])
+    return pre_approval.publish_notice(reviewer, draft.id)
 
 
 def test_board_copy_has_full_names_and_the_public_copy_masked_ones(app, world, factory):
@@ -74,7 +74,7 @@ def test_public_pdf_download_with_etag_and_404_for_drafts(client, world, factory
         client.get(f"/notices/{notice.id}.pdf", headers={"If-None-Match": etag}).status_code == 304
     )
     case = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
-    draft = notices.prepare_notice(world.clerk_a, world.village_a.id, Program.TEKUN, [case.id])
+    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.TEKUN, [case.id])
     assert client.get(f"/notices/{draft.id}.pdf").status_code == 404
     assert client.get(f"/notices/{notice.id}.pdf?paper=A5").status_code == 404
 
@@ -95,9 +95,9 @@ def test_a_character_no_font_has_is_refused_at_publishing_naming_it_and_its_row(
     case = factory.case(
         world.clerk_a, Program.DIBAO, world.village_a, applicant_name="张\U0002b740"
     )
-    draft = notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
+    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
     with pytest.raises(DomainError) as caught:
-        notices.publish_notice(world.reviewer_a, draft.id)
+        pre_approval.publish_notice(world.reviewer_a, draft.id)
     assert "\U0002b740" in caught.value.message and "U+2B740" in caught.value.message
     assert "第 1 行" in caught.value.message
     db.session.rollback()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Program
 from noticeboard.extensions import db
-from noticeboard.notices import services as notices
+from noticeboard.notices import pre_approval
 from noticeboard.regions.models import Region
 from tests.conftest import login, post_form
 
@@ -52,8 +52,10 @@ def test_working_days_and_panel_saved_on_the_page_are_used_by_the_next_notice(ap
         assert "王建国\n欧阳娜娜" in page and '<option selected value="yes">' in page
 
         case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-        draft = notices.prepare_notice(world.clerk_a, world.village_a.id, Program.DIBAO, [case.id])
-        notice = notices.publish_notice(world.reviewer_a, draft.id)
+        draft = pre_approval.prepare_notice(
+            world.clerk_a, world.village_a.id, Program.DIBAO, [case.id]
+        )
+        notice = pre_approval.publish_notice(world.reviewer_a, draft.id)
         staff_page = client.get(f"/staff/notices/{notice.id}").get_data(as_text=True)
     # 2025: 10-01..10-08 are the National Day holiday; Saturday 10-11 is a make-up working day.
     assert (notice.start_date, notice.end_date) == (date(2025, 9, 30), date(2025, 10, 15))

@@ -1,0 +1,56 @@
+"""Who may do what: the one place that compares roles.
+
+Services call `require` (a refusal raises Forbidden with the reason), views use the
+`requires` decorator or `can`, templates the `can` global; all of them end here, through
+User.refusal. Scope (which township's records a user reaches at all) is the other half of
+access control and lives in regions.scope: a record outside the scope answers 404 before any
+action is considered.
+"""
+
+from noticeboard.accounts.roles import Role
+from noticeboard.core.permissions import Action
+
+ALL_STAFF = frozenset(Role)
+ROLES: dict[Action, frozenset[Role]] = {
+    Action.EDIT_CASES: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.PREPARE_NOTICE: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.PUBLISH_NOTICE: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Action.WITHDRAW_NOTICE: frozenset({Role.REVIEWER, Role.COUNTY, Role.ADMIN}),
+    Action.PUBLISH_LINSHI_LIST: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Action.DECIDE_CASE: frozenset({Role.COUNTY, Role.ADMIN}),
+    Action.TERMINATE_CASE: frozenset({Role.CLERK, Role.COUNTY, Role.ADMIN}),
+    Action.RECORD_OBJECTION: ALL_STAFF,
+    Action.RESOLVE_OBJECTION: ALL_STAFF,
+    Action.READ_AUDIT_LOG: frozenset({Role.COUNTY, Role.ADMIN}),
+    Action.ADMINISTER: frozenset({Role.ADMIN}),
+}
+REFUSALS: dict[Action, str] = {
+    Action.EDIT_CASES: "只有乡镇经办人可以录入或修改案件",
+    Action.PREPARE_NOTICE: "只有乡镇经办人可以拟定公示",
+    Action.PUBLISH_NOTICE: "只有乡镇审核人可以发布公示",
+    Action.WITHDRAW_NOTICE: "只有审核人或县级民政可以撤回公示",
+    Action.PUBLISH_LINSHI_LIST: "只有乡镇审核人可以发布临时救助公示",
+    Action.DECIDE_CASE: "只有县级民政部门可以审核确认",
+    Action.TERMINATE_CASE: "没有终止案件的权限",
+    Action.RECORD_OBJECTION: "没有登记异议的权限",
+    Action.RESOLVE_OBJECTION: "没有办理异议的权限",
+    Action.READ_AUDIT_LOG: "只有县级民政和管理员可以查看操作日志",
+    Action.ADMINISTER: "只有系统管理员可以进行此项设置",
+}
+MAKER_MAY_NOT_PUBLISH = "审核与经办不能是同一人：请由另一位审核人发布您拟定或录入的公示"
+
+
+def role_refusal(user, action: Action, obj=None) -> str | None:
+    """Why `user` (logged in) may not do `action` (on `obj`), or None when they may."""
+    # A clerk may throw away a draft of their own; taking down a published notice is the
+    # reviewer's or the county's decision.
+    if action == Action.WITHDRAW_NOTICE and obj is not None:
+        own_draft = obj.is_draft and obj.prepared_by_id == user.id
+        if own_draft:
+            return None
+    if user.role not in ROLES[action]:
+        return REFUSALS[action]
+    # Maker/checker: whoever prepared a notice or entered one of its cases does not publish it.
+    if action == Action.PUBLISH_NOTICE and obj is not None and user.id in obj.makers:
+        return MAKER_MAY_NOT_PUBLISH
+    return None

@@ -1,0 +1,65 @@
+"""Where a case stands (its status) and the changes of status that need no notice rule:
+termination (停保/终止供养) and the start of benefits. Approval and rejection depend on the
+7-day notice and live in notices.approval."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from noticeboard.audit import services as audit
+from noticeboard.audit.models import AuditAction
+from noticeboard.cases.models import ROSTER_STATUSES, Case, CaseStatus
+from noticeboard.cases.services import get_case
+from noticeboard.cases.signals import case_changed
+from noticeboard.core.dates import local_today
+from noticeboard.core.errors import DomainError
+from noticeboard.core.permissions import Action, require
+from noticeboard.core.validation import clean_reason
+from noticeboard.extensions import db
+
+
+def set_case_status(case: Case, status: CaseStatus, user, note: str) -> None:
+    """Change the status in the caller's transaction, with an audit entry saying why."""
+    before = {"status": case.status.label}
+    case.status = status
+    case.updated_by_id = user.id if user else None
+    audit.record(
+        AuditAction.UPDATE,
+        "case",
+        case.id,
+        user=user,
+        region_id=case.village_id,
+        before=before,
+        after={"status": status.label},
+        note=note,
+    )
+
+
+def can_terminate(case: Case) -> bool:
+    return case.status in ROSTER_STATUSES
+
+
+def terminate_case(user, case_id: int, reason: str) -> Case:
+    """停保/终止供养 with the reason; the village roster gets a new version."""
+    require(user, Action.TERMINATE_CASE)
+    case = get_case(user, case_id)
+    reason = clean_reason(reason, "reason", "终止原因")
+    if not can_terminate(case):
+        raise DomainError(f"{case.reference} {case.status.label}，不能终止")
+    case.closing_reason = reason
+    set_case_status(case, CaseStatus.TERMINATED, user, reason)
+    case_changed.send(case, user=user, change="terminated")
+    db.session.commit()
+    return case
+
+
+def activate_due(today: date | None = None) -> int:
+    """Approved cases whose first benefit month has come become active (保障中)."""
+    today = today or local_today()
+    due = db.session.scalars(
+        select(Case).where(Case.status == CaseStatus.APPROVED, Case.benefit_start <= today)
+    ).all()
+    for case in due:
+        set_case_status(case, CaseStatus.ACTIVE, None, "开始享受")
+    db.session.commit()
+    return len(due)

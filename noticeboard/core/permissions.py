@@ -1,0 +1,65 @@
+"""Asking whether a user may do something: the plumbing every area uses.
+
+The actions are named here; the rules (which role may do what, maker/checker) live in one
+module, noticeboard.accounts.permissions, and a user object answers through its
+`refusal(action, obj)` method, so lower areas (regions) can ask without importing accounts.
+"""
+
+import enum
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from noticeboard.core.errors import Forbidden
+
+
+class Action(enum.StrEnum):
+    EDIT_CASES = "edit_cases"  # enter, change and delete cases; change the lines of a draft
+    PREPARE_NOTICE = "prepare_notice"  # draft a 7-day notice or a correction (更正)
+    PUBLISH_NOTICE = "publish_notice"  # object: the notice (its makers may not publish it)
+    WITHDRAW_NOTICE = "withdraw_notice"  # object: the notice (a clerk may drop an own draft)
+    PUBLISH_LINSHI_LIST = "publish_linshi_list"  # 临时救助事后公示
+    DECIDE_CASE = "decide_case"  # 审核确认 or 不予确认
+    TERMINATE_CASE = "terminate_case"  # 停保 / 终止供养
+    RECORD_OBJECTION = "record_objection"  # an objection received by phone or visit
+    RESOLVE_OBJECTION = "resolve_objection"
+    READ_AUDIT_LOG = "read_audit_log"
+    ADMINISTER = "administer"  # regions, users, masking policy, amount ceilings
+
+
+def refusal(user, action: Action, obj=None) -> str | None:
+    """Why `user` may not do `action` (on `obj`), or None when they may."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "请先登录"
+    return user.refusal(action, obj)
+
+
+def can(user, action: Action, obj=None) -> bool:
+    return refusal(user, action, obj) is None
+
+
+def require(user, action: Action, obj=None) -> None:
+    """For services: raise Forbidden, with the reason, unless `user` may do `action`."""
+    if (reason := refusal(user, action, obj)) is not None:
+        raise Forbidden(reason)
+
+
+def requires(action: Action):
+    """For views: answer 403 unless the logged-in user may do `action` at all."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if not can(current_user, action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def template_can(action: Action | str, obj=None) -> bool:
+    """`can('publish_notice', notice)` in templates, for the logged-in user."""
+    return can(current_user, Action(action), obj)

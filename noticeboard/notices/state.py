@@ -1,0 +1,147 @@
+"""What a notice is today (derived from its dates), which notices the public sees, and which
+notice a case was last listed on."""
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import aliased
+
+from noticeboard.cases.models import Case
+from noticeboard.cases.signals import case_listed
+from noticeboard.core.dates import local_today
+from noticeboard.core.enums import LabelledStrEnum
+from noticeboard.core.errors import NotFound
+from noticeboard.extensions import db
+from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus
+from noticeboard.notices.snapshots import normalise_code
+from noticeboard.regions.models import Region
+from noticeboard.regions.scope import scope_clause
+
+
+class NoticeState(LabelledStrEnum):
+    """What a notice is today; derived from its dates, so nothing waits for a timer."""
+
+    DRAFT = "draft", "草稿"
+    SCHEDULED = "scheduled", "待开始"
+    IN_FORCE = "in_force", "公示中"
+    ENDED = "ended", "公示期满"
+    WITHDRAWN = "withdrawn", "已撤回"
+    SUPERSEDED = "superseded", "已被新版本取代"
+
+
+# States in which a 7-day notice can still be taken down or corrected.
+WITHDRAWABLE = (NoticeState.DRAFT, NoticeState.SCHEDULED, NoticeState.IN_FORCE, NoticeState.ENDED)
+CORRECTABLE = (NoticeState.IN_FORCE, NoticeState.SCHEDULED)
+
+
+def notice_state(notice: Notice, today: date | None = None) -> NoticeState:
+    today = today or local_today()
+    if notice.status == NoticeStatus.DRAFT:
+        return NoticeState.DRAFT
+    if notice.status == NoticeStatus.WITHDRAWN:
+        return NoticeState.WITHDRAWN
+    successor = notice.superseded_by
+    if successor is not None and successor.status != NoticeStatus.DRAFT:
+        return NoticeState.SUPERSEDED
+    if notice.kind == NoticeKind.PRE_APPROVAL:
+        if today < notice.start_date:
+            return NoticeState.SCHEDULED
+        return NoticeState.IN_FORCE if today <= notice.end_date else NoticeState.ENDED
+    return NoticeState.IN_FORCE
+
+
+def not_superseded() -> ColumnElement[bool]:
+    """WHERE clause: no published (or withdrawn) notice replaces this one; a correction that
+    is still a draft does not count."""
+    successor = aliased(Notice)
+    return ~exists().where(
+        and_(successor.supersedes_id == Notice.id, successor.status != NoticeStatus.DRAFT)
+    )
+
+
+def grace_days() -> int:
+    return int(current_app.config.get("NOTICE_GRACE_DAYS", 30))
+
+
+def in_public_view(notice: Notice, today: date | None = None) -> bool:
+    """Residents see notices in force, and ended 7-day notices for the grace period after."""
+    today = today or local_today()
+    state = notice_state(notice, today)
+    if state == NoticeState.IN_FORCE:
+        return True
+    return state == NoticeState.ENDED and today <= notice.end_date + timedelta(days=grace_days())
+
+
+def public_notices(region: Region | None = None, today: date | None = None) -> list[Notice]:
+    """Notices in public view, optionally those of one village or township (and above it)."""
+    today = today or local_today()
+    query = (
+        select(Notice)
+        .join(Notice.region)
+        .where(Notice.status == NoticeStatus.PUBLISHED, not_superseded())
+        .where(
+            (Notice.kind != NoticeKind.PRE_APPROVAL)
+            | (Notice.end_date >= today - timedelta(days=grace_days()))
+        )
+        .where((Notice.start_date.is_(None)) | (Notice.start_date <= today))
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+    )
+    if region is not None:
+        # A village page also shows township-wide lists of its township.
+        ancestors = [int(part) for part in region.path.strip("/").split("/")]
+        query = query.where(Region.path.startswith(region.path) | Region.id.in_(ancestors))
+    return [n for n in db.session.scalars(query) if in_public_view(n, today)]
+
+
+def find_by_code(code: str) -> Notice | None:
+    return db.session.scalar(select(Notice).where(Notice.verification_code == normalise_code(code)))
+
+
+def get_notice(user, notice_id: int) -> Notice:
+    """The notice if it lies inside the user's scope; another township's is NotFound."""
+    notice = db.session.scalar(
+        select(Notice).join(Notice.region).where(Notice.id == notice_id, scope_clause(user))
+    )
+    if notice is None:
+        raise NotFound("未找到该公示")
+    return notice
+
+
+def latest_notice_of(case: Case) -> Notice | None:
+    """The newest published 7-day notice listing the case (withdrawn ones do not count)."""
+    return db.session.scalar(
+        select(Notice)
+        .join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+        .where(NoticeEntry.case_id == case.id, Notice.kind == NoticeKind.PRE_APPROVAL)
+        .where(Notice.status == NoticeStatus.PUBLISHED)
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+    )
+
+
+def cases_whose_latest_notice_is(notice: Notice) -> list[Case]:
+    """Cases of `notice` not since listed on a newer notice (a re-notice after an objection)."""
+    return [entry.case for entry in notice.entries if latest_notice_of(entry.case) == notice]
+
+
+def ended_on(today: date) -> list[Notice]:
+    """7-day notices whose last day was yesterday (for the daily housekeeping report)."""
+    return list(
+        db.session.scalars(
+            select(Notice).where(
+                Notice.kind == NoticeKind.PRE_APPROVAL,
+                Notice.status == NoticeStatus.PUBLISHED,
+                Notice.end_date == today - timedelta(days=1),
+            )
+        )
+    )
+
+
+@case_listed.connect
+def _case_listed(case: Case, *, drafts_only: bool) -> bool:
+    query = select(NoticeEntry.id).where(NoticeEntry.case_id == case.id)
+    if drafts_only:
+        query = query.join(Notice, Notice.id == NoticeEntry.notice_id).where(
+            Notice.status == NoticeStatus.DRAFT
+        )
+    return db.session.scalar(query.limit(1)) is not None

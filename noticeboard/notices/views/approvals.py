@@ -1,0 +1,81 @@
+"""审核确认 (approve or reject cases whose notice ended) and termination of cases."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from noticeboard.cases.lifecycle import can_terminate, terminate_case
+from noticeboard.cases.services import get_case
+from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.forms import flash_refusal, show_errors
+from noticeboard.core.permissions import Action, requires
+from noticeboard.extensions import db
+from noticeboard.notices import queries
+from noticeboard.notices.approval import approval_queue, approve_case, reject_case
+from noticeboard.notices.forms import reason_form
+from noticeboard.notices.views import bp
+
+
+def _render_approvals(reject_errors: dict | None = None, reasons: dict | None = None):
+    return render_template(
+        "notices/approvals.html",
+        queue=approval_queue(current_user),
+        blocked=queries.blocked_cases(current_user),
+        reject_errors=reject_errors or {},
+        reasons=reasons or {},
+    )
+
+
+@bp.route("/approvals")
+@requires(Action.DECIDE_CASE)
+def approvals():
+    return _render_approvals()
+
+
+@bp.route("/approvals/<int:case_id>/approve", methods=["POST"])
+@requires(Action.DECIDE_CASE)
+def approve(case_id: int):
+    try:
+        case = approve_case(current_user, case_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(
+            f"已审核确认 {case.reference} {case.applicant_name}，"
+            f"自 {case.benefit_start:%Y年%m月} 起享受；长期公示已更新",
+            "success",
+        )
+    return redirect(url_for("notices.approvals"))
+
+
+@bp.route("/approvals/<int:case_id>/reject", methods=["POST"])
+@requires(Action.DECIDE_CASE)
+def reject(case_id: int):
+    reason = request.form.get("reason", "")
+    try:
+        case = reject_case(current_user, case_id, reason)
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _render_approvals({case_id: error.errors["reason"]}, {case_id: reason})
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"已作不予确认处理：{case.reference} {case.applicant_name}", "success")
+    return redirect(url_for("notices.approvals"))
+
+
+@bp.route("/cases/<int:case_id>/terminate", methods=["GET", "POST"])
+@requires(Action.TERMINATE_CASE)
+def terminate(case_id: int):
+    case = get_case(current_user, case_id)
+    form = reason_form("terminate", "终止原因")
+    if form.validate_on_submit():
+        try:
+            terminate_case(current_user, case_id, form.reason.data)
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash(f"已终止 {case.reference}，长期公示已发布新版本", "success")
+            return redirect(url_for("cases.detail", case_id=case_id))
+    return render_template(
+        "notices/terminate.html", case=case, form=form, allowed=can_terminate(case)
+    )

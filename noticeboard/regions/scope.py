@@ -1,0 +1,32 @@
+"""The scope filter: staff see and change only what lies inside the region they are bound to.
+
+`user` is any object with a `region` (a staff account); regions sit below accounts.
+"""
+
+from sqlalchemy import ColumnElement
+
+from noticeboard.core.errors import ValidationFailed
+from noticeboard.core.validation import parse_id
+from noticeboard.extensions import db
+from noticeboard.regions.models import Region, RegionLevel
+
+
+def region_in_scope(user, region: Region) -> bool:
+    return region.path.startswith(user.region.path)
+
+
+def scope_clause(user, path_column=Region.path) -> ColumnElement[bool]:
+    """WHERE clause limiting a query joined to regions to the user's region and below."""
+    return path_column.startswith(user.region.path, autoescape=True)
+
+
+def chosen_region(
+    user, region_id, levels: tuple[RegionLevel, ...], label: str, field: str = "region_id"
+) -> Region:
+    """A region picked from a list on a form: of one of `levels` and inside the user's scope."""
+    number = parse_id(region_id)
+    region = db.session.get(Region, number) if number is not None else None
+    if region is None or region.level not in levels or not region_in_scope(user, region):
+        allowed = "或".join(level.label for level in levels)
+        raise ValidationFailed({field: [f"{label}：请从列表中选择本辖区的{allowed}"]})
+    return region
