@@ -1,11 +1,18 @@
 """noticeboard: social-assistance public notices (社会救助公示) for Chinese townships."""
 
+from decimal import Decimal
+
 from flask import Flask
 
 from noticeboard.config import INSTANCE_DIR, Config
+from noticeboard.core.dates import CHINA
+from noticeboard.core.permissions import template_can
 
 
 def create_app(config: dict | None = None) -> Flask:
+    # The areas are imported here, as in Flask's tutorial, so that importing one pure module
+    # (say noticeboard.masking.rules) does not load every blueprint, and so the extensions
+    # are bound before the blueprints that use them register.
     app = Flask(
         __name__,
         instance_path=str(INSTANCE_DIR),
@@ -69,10 +76,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from decimal import Decimal
-
-    from noticeboard.core.dates import CHINA
-    from noticeboard.core.permissions import template_can
 
     app.add_template_global(template_can, "can")
 

@@ -46,7 +46,7 @@ def set_ceiling(user, program: Program | str, value) -> ProgramLimit:
         amount = clean_amount(value, f"{program.label}金额上限")
     except FieldError as error:
         raise ValidationFailed({"ceiling": [str(error)]}) from None
-    limit = db.session.get(ProgramLimit, str(program)) or ProgramLimit(program=str(program))
+    limit = db.session.get(ProgramLimit, str(program)) or ProgramLimit(program=program)
     before = {"ceiling": str(limit.ceiling) if limit.ceiling is not None else None}
     limit.ceiling = amount
     db.session.add(limit)

@@ -159,11 +159,13 @@ def history(case_id: int):
 def limits():
     if request.method == "POST":
         # CSRFProtect has already checked the token of this (and every) POST.
-        program = _program_or_404(request.form.get("program", ""))
         try:
-            services.set_ceiling(current_user, program, request.form.get("ceiling"))
-            flash(f"已更新{program.label}金额上限", "success")
+            limit = services.set_ceiling(
+                current_user, request.form.get("program", ""), request.form.get("ceiling")
+            )
         except DomainError as error:
             flash_refusal(error)
+        else:
+            flash(f"已更新{limit.program.label}金额上限", "success")
         return redirect(url_for("cases.limits"))
     return render_template("cases/limits.html", limits=[(p, ceiling(p)) for p in Program])

@@ -13,7 +13,7 @@ from .render import build_context, render_notice_pdf
 
 def merge_pdfs(pdfs: Sequence[bytes]) -> bytes:
     """Concatenate PDFs; each input keeps its own pages, so each village starts a new page."""
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # only batch prints need it
 
     writer = PdfWriter()
     for data in pdfs:

@@ -128,6 +128,7 @@ def _cached_face(family: str) -> FontFace | None:
 
 @functools.lru_cache(maxsize=16)
 def _codepoints(path: str, index: int) -> frozenset[int]:
+    # Imported on first use: fontTools is only needed when a snapshot is checked.
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:
@@ -245,7 +246,7 @@ def check_coverage(snapshot: dict) -> None:
 def harfbuzz_subset_ok() -> bool:
     if not ctypes.util.find_library("harfbuzz-subset"):
         return False
-    try:
+    try:  # whether the import works is the answer (the doctor checks a machine)
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
     except Exception:  # pragma: no cover - weasyprint itself broken; reported separately
         return True
@@ -253,7 +254,7 @@ def harfbuzz_subset_ok() -> bool:
 
 
 def _weasyprint_ok() -> bool:
-    try:
+    try:  # whether the import works is the answer
         import weasyprint  # noqa: F401
     except Exception:  # OSError when Pango is missing
         return False

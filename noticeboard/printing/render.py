@@ -177,6 +177,7 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:
 
 def _no_network_fetcher() -> Any:
     """A URL fetcher that refuses everything (the notice HTML is self-contained)."""
+    # Imported here: which class exists depends on the installed WeasyPrint version.
     try:  # WeasyPrint >= 66: fetcher objects
         from weasyprint.urls import URLFetcher
     except ImportError:  # older WeasyPrint: a plain function

@@ -1,9 +1,11 @@
 """The region tree: levels, paths, the admin page and the CLI."""
 
 import pytest
+from sqlalchemy import func, select
 
 from noticeboard.core.errors import DomainError
-from noticeboard.regions.models import RegionLevel
+from noticeboard.extensions import db
+from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region, find_region_by_names, regions_within
 from tests.conftest import login, post_form
 
@@ -61,3 +63,19 @@ def test_cli_adds_regions_by_name_path(app, world):
         args=["regions", "add", "青山村", "--level", "village", "--parent", "示范县/不存在镇"]
     )
     assert result.exit_code != 0 and "不存在" in result.output
+
+
+def test_cli_refuses_a_supervision_phone_that_is_not_a_phone(app):
+    """The phone is printed on every notice: the command line gets the page's rule."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["regions", "add", "测试县", "--level", "county", "--phone", "not-a-phone"]
+    )
+    assert result.exit_code != 0
+    assert "监督电话" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Region)) == 0
+    result = runner.invoke(
+        args=["regions", "add", "测试县", "--level", "county", "--phone", "0591-87650000"]
+    )
+    assert result.exit_code == 0, result.output
+    assert find_region_by_names("测试县").phone == "0591-87650000"

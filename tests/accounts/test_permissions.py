@@ -1,0 +1,213 @@
+"""Every staff route against every role: who gets the page, who gets 403, who gets 404.
+
+The table below is the specification, written independently of accounts.permissions: a new
+route that is not in it fails the walk, so nobody adds a page without deciding who may use it.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from flask import url_for
+
+from noticeboard.cases.models import Program
+from noticeboard.notices import objections, pre_approval
+from tests.conftest import csrf_token, login
+
+CLERK, REVIEWER, COUNTY, ADMIN = "clerk", "reviewer", "county", "admin"
+ANY = {CLERK, REVIEWER, COUNTY, ADMIN}
+EDITORS = {CLERK, ADMIN}
+PUBLISHERS = {REVIEWER, ADMIN}
+DECIDERS = {COUNTY, ADMIN}
+
+# endpoint: the roles that may use it (inside their own scope).
+STAFF_ROUTES = {
+    "accounts.users": {ADMIN},
+    "audit.index": {COUNTY, ADMIN},
+    "cases.delete": EDITORS,
+    "cases.detail": ANY,
+    "cases.edit": EDITORS,
+    "cases.history": ANY,
+    "cases.index": ANY,
+    "cases.limits": {ADMIN},
+    "cases.new": EDITORS,
+    "masking.policy": {ADMIN},
+    "notices.approvals": DECIDERS,
+    "notices.approve": DECIDERS,
+    "notices.case_notices": ANY,
+    "notices.correct": EDITORS,
+    "notices.dashboard": ANY,
+    "notices.detail": ANY,
+    "notices.new": EDITORS,
+    "notices.new_linshi_list": PUBLISHERS,
+    "notices.objection": ANY,
+    "notices.objection_list": ANY,
+    "notices.publish": PUBLISHERS,
+    "notices.record_objection": ANY,
+    "notices.reject": DECIDERS,
+    "notices.remove": EDITORS,
+    "notices.rosters": ANY,
+    "notices.terminate": {CLERK, COUNTY, ADMIN},
+    "notices.withdraw": {REVIEWER, COUNTY, ADMIN},
+    "printing.batch": ANY,
+    "printing.board_pdf": ANY,
+    "regions.index": {ADMIN},
+    "regions.settings": {ADMIN},
+}
+# Routes anyone may open, and logout (walked separately: it ends the walk's session).
+PUBLIC_ROUTES = {
+    "accounts.login",
+    "accounts.logout",
+    "api.notice",
+    "api.notices",
+    "portal.display",
+    "portal.home",
+    "portal.notice",
+    "portal.objection_lookup",
+    "portal.raise_objection",
+    "portal.township",
+    "portal.township_feed",
+    "portal.verify",
+    "portal.village",
+    "printing.public_pdf",
+    "static",
+}
+RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id"}
+# Routes on a draft; every other notice route is walked on a published notice.
+ON_DRAFT = {"notices.publish", "notices.remove"}
+
+
+@dataclass
+class Sample:
+    """One record of each kind in township A, for the routes' ids."""
+
+    case_id: int
+    notice_id: int
+    draft_id: int
+    draft_case_id: int
+    objection_id: int
+    region_id: int
+
+
+@pytest.fixture
+def sample(world, factory) -> Sample:
+    listed = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    draft_case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    notice = pre_approval.publish_notice(
+        world.reviewer_a,
+        pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [listed.id]).id,
+    )
+    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [draft_case.id])
+    objection = objections.raise_objection(notice.id, "这户家里新盖了两层楼房，请核实。")
+    return Sample(listed.id, notice.id, draft.id, draft_case.id, objection.id, world.township_a.id)
+
+
+def _staff_rules(app):
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC_ROUTES),
+        key=lambda r: r.endpoint,
+    )
+
+
+def _url(app, rule, sample: Sample) -> str:
+    values = {
+        "case_id": sample.case_id,
+        "notice_id": sample.draft_id if rule.endpoint in ON_DRAFT else sample.notice_id,
+        "objection_id": sample.objection_id,
+        "region_id": sample.region_id,
+        "program": "dibao",
+    }
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+
+
+def _post_data(endpoint: str, sample: Sample) -> dict:
+    # remove needs a line of the draft; everything else is posted empty (refused by its rules).
+    return {"case_id": sample.draft_case_id} if endpoint == "notices.remove" else {}
+
+
+def _walk(app, client, sample: Sample):
+    """(endpoint, method, status) for every staff route; the publish POST last, since it
+    changes the draft the other routes use."""
+    token = csrf_token(client, "/staff/")
+    results = []
+    rules = _staff_rules(app)
+    for method in ("GET", "POST"):
+        for rule in sorted(rules, key=lambda r: r.endpoint == "notices.publish"):
+            if method not in rule.methods:
+                continue
+            url = _url(app, rule, sample)
+            if method == "GET":
+                status = client.get(url).status_code
+            else:
+                data = {"csrf_token": token, **_post_data(rule.endpoint, sample)}
+                status = client.post(url, data=data).status_code
+            results.append((rule.endpoint, method, status, bool(rule.arguments & RECORD_IDS)))
+    return results
+
+
+def test_every_staff_route_has_a_rule_in_the_table(app):
+    staff = {r.endpoint for r in _staff_rules(app)}
+    assert staff == set(STAFF_ROUTES), (
+        "add the new route to STAFF_ROUTES with the roles that may use it"
+    )
+
+
+@pytest.mark.parametrize("role", sorted(ANY))
+def test_each_role_gets_exactly_the_staff_pages_it_may_use(app, world, sample, role):
+    user = {
+        CLERK: world.clerk_a,
+        REVIEWER: world.reviewer_a,
+        COUNTY: world.county_officer,
+        ADMIN: world.admin,
+    }[role]
+    client = app.test_client()
+    login(client, user.username)
+    wrong = []
+    for endpoint, method, status, _ in _walk(app, client, sample):
+        allowed = role in STAFF_ROUTES[endpoint]
+        if method == "GET":
+            ok = status == (200 if allowed else 403)
+        else:
+            ok = status not in (403, 404) and status < 500 if allowed else status == 403
+        if not ok:
+            wrong.append((endpoint, method, status, "allowed" if allowed else "denied"))
+    assert wrong == []
+
+
+def test_another_townships_records_answer_404_on_every_route(app, world, sample):
+    """clerk_b works in 城关街道; everything in the sample belongs to 新店镇."""
+    client = app.test_client()
+    login(client, world.clerk_b.username)
+    wrong = []
+    for endpoint, method, status, has_id in _walk(app, client, sample):
+        allowed = CLERK in STAFF_ROUTES[endpoint]
+        if not has_id:
+            continue
+        expected = {404} if allowed else {403, 404}
+        if status not in expected:
+            wrong.append((endpoint, method, status))
+    assert wrong == []
+
+
+def test_anonymous_visitors_are_sent_to_login_from_every_staff_route(app, sample):
+    client = app.test_client()
+    wrong = []
+    for rule in _staff_rules(app):
+        url = _url(app, rule, sample)
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        # A POST without a session has no CSRF token either: 400 before anything runs.
+        if response.status_code not in (302, 400) or (
+            response.status_code == 302 and "/login" not in response.headers["Location"]
+        ):
+            wrong.append((rule.endpoint, method, response.status_code))
+    assert wrong == []
+
+
+def test_logout_ends_the_session_for_every_role(app, world):
+    for user in (world.clerk_a, world.reviewer_a, world.county_officer, world.admin):
+        client = app.test_client()
+        login(client, user.username)
+        token = csrf_token(client, "/staff/")
+        assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+        assert client.get("/staff/").status_code == 302
