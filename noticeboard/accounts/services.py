@@ -8,8 +8,7 @@ from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
-from noticeboard.regions.scope import scope_clause
-from noticeboard.regions.services import regions_within
+from noticeboard.regions.scope import regions_in_scope, scope_clause
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -45,11 +44,7 @@ def create_user(
 def account_regions(admin) -> list[Region]:
     """Regions an administrator may bind a new account to: counties and townships in scope."""
     require(admin, Action.ADMINISTER)
-    return [
-        r
-        for r in regions_within(admin.region)
-        if r.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
-    ]
+    return regions_in_scope(admin, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 
 
 def add_user(admin, username, password, role, region_id, display_name="") -> User:

@@ -8,17 +8,11 @@ from sqlalchemy.orm import selectinload
 from noticeboard.cases.models import Case, CaseMember
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
-from noticeboard.regions.scope import scope_clause
+from noticeboard.regions.scope import regions_in_scope, scope_clause
 
 
 def villages_for(user) -> list[Region]:
-    return list(
-        db.session.scalars(
-            select(Region)
-            .where(Region.level == RegionLevel.VILLAGE, scope_clause(user))
-            .order_by(Region.path)
-        )
-    )
+    return regions_in_scope(user, RegionLevel.VILLAGE)
 
 
 @dataclass

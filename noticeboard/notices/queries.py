@@ -16,7 +16,7 @@ from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeSt
 from noticeboard.notices.periods import days_left, notice_period_end
 from noticeboard.notices.state import NoticeState, latest_notice_of, not_superseded, notice_state
 from noticeboard.regions.models import Region, RegionLevel
-from noticeboard.regions.scope import scope_clause
+from noticeboard.regions.scope import regions_in_scope, scope_clause
 
 RECENT_LISTS = 10
 WEEK = 7
@@ -183,14 +183,7 @@ def display_name(user_id: int | None) -> str:
 
 def linshi_scopes(user) -> list[Region]:
     """Regions a 临时救助 list may cover: the townships and villages in scope."""
-    return list(
-        db.session.scalars(
-            select(Region)
-            .where(Region.level.in_((RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)))
-            .where(scope_clause(user))
-            .order_by(Region.path)
-        )
-    )
+    return regions_in_scope(user, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)
 
 
 def notices_of_case(user, case_id: int) -> list[Notice]:

@@ -21,7 +21,7 @@ from noticeboard.printing.fonts import MissingGlyphs, check_coverage
 from noticeboard.printing.models import RenderedPdf
 from noticeboard.printing.render import render_notice_pdf
 from noticeboard.regions.models import Region, RegionLevel
-from noticeboard.regions.scope import chosen_region, scope_clause
+from noticeboard.regions.scope import chosen_region, regions_in_scope
 
 PAPERS = {"A4-portrait": "A4 纵向", "A4-landscape": "A4 横向", "A3-portrait": "A3 纵向"}
 
@@ -112,13 +112,7 @@ class BatchResult:
 
 def townships_for(user) -> list[Region]:
     """The townships a batch print may cover."""
-    return list(
-        db.session.scalars(
-            select(Region)
-            .where(Region.level == RegionLevel.TOWNSHIP, scope_clause(user))
-            .order_by(Region.path)
-        )
-    )
+    return regions_in_scope(user, RegionLevel.TOWNSHIP)
 
 
 def township_notices(user, township_id) -> tuple[Region, list[Notice]]:

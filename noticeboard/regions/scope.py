@@ -3,7 +3,7 @@
 `user` is any object with a `region` (a staff account); regions sit below accounts.
 """
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 
 from noticeboard.core.errors import ValidationFailed
 from noticeboard.core.validation import parse_id
@@ -30,3 +30,12 @@ def chosen_region(
         allowed = "或".join(level.label for level in levels)
         raise ValidationFailed({field: [f"{label}：请从列表中选择本辖区的{allowed}"]})
     return region
+
+
+def regions_in_scope(user, *levels: RegionLevel) -> list[Region]:
+    """The regions of `levels` inside the user's scope, in tree order (for pick lists)."""
+    return list(
+        db.session.scalars(
+            select(Region).where(Region.level.in_(levels), scope_clause(user)).order_by(Region.path)
+        )
+    )
