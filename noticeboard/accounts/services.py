@@ -6,6 +6,7 @@ from noticeboard.accounts.models import Role, User
 from noticeboard.accounts.passwords import hash_password, needs_rehash, verify_password
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
+from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
@@ -65,6 +66,12 @@ def users_in_scope(admin) -> list[User]:
             select(User).join(User.region).where(scope_clause(admin)).order_by(User.username)
         )
     )
+
+
+def load_user(user_id: str) -> User | None:
+    """The account behind a session (Flask-Login's user loader)."""
+    number = parse_id(user_id)
+    return db.session.get(User, number) if number is not None else None
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -5,19 +5,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from noticeboard.accounts import services
 from noticeboard.accounts.forms import LoginForm, UserForm
-from noticeboard.accounts.models import User
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.security import safe_next
-from noticeboard.extensions import db, limiter, login_manager
+from noticeboard.extensions import limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+login_manager.user_loader(services.load_user)
 
 
 def _login_limit() -> str:

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.security import public_url
 from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
 from noticeboard.notices.models import Notice
 from noticeboard.notices.signals import snapshot_freezing
 from noticeboard.notices.snapshots import sha256_of, snapshot_of
-from noticeboard.notices.state import public_notices
+from noticeboard.notices.state import in_public_view, public_notices
 from noticeboard.printing.batch import merge_pdfs, render_batch
 from noticeboard.printing.fonts import MissingGlyphs, check_coverage
 from noticeboard.printing.models import RenderedPdf
@@ -99,6 +99,14 @@ def notice_pdf(notice: Notice, channel: Channel | str, paper: str) -> RenderedPd
     except MissingGlyphs as error:
         raise DomainError(str(error)) from None
     return _store(notice, channel, paper, pdf)
+
+
+def public_pdf(notice_id: int, paper: str | None) -> RenderedPdf:
+    """The online copy of a notice in public view; anything else is NotFound."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or not in_public_view(notice):
+        raise NotFound("未找到该公示")
+    return notice_pdf(notice, Channel.ONLINE, paper)
 
 
 @dataclass

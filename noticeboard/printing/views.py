@@ -7,10 +7,8 @@ from flask_login import current_user, login_required
 
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import flash_refusal
-from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
-from noticeboard.notices.models import Notice
-from noticeboard.notices.state import get_notice, in_public_view
+from noticeboard.notices.state import get_notice
 from noticeboard.printing import services
 
 bp = Blueprint("printing", __name__)
@@ -33,14 +31,11 @@ def _pdf_response(pdf, download_name: str, public: bool):
 @bp.route("/notices/<int:notice_id>.pdf")
 def public_pdf(notice_id: int):
     """The downloadable copy: online masking, nothing the online page does not show."""
-    notice = db.session.get(Notice, notice_id)
-    if notice is None or not in_public_view(notice):
-        abort(404)
     try:
-        pdf = services.notice_pdf(notice, Channel.ONLINE, request.args.get("paper"))
+        pdf = services.public_pdf(notice_id, request.args.get("paper"))
     except DomainError:
         abort(404)
-    return _pdf_response(pdf, f"notice-{notice.id}.pdf", public=True)
+    return _pdf_response(pdf, f"notice-{notice_id}.pdf", public=True)
 
 
 @bp.route("/staff/notices/<int:notice_id>/print")
