@@ -26,9 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from noticeboard import models  # noqa: F401  (registers every table on the metadata)
     from noticeboard.core.logging import install as install_log_redaction
-    from noticeboard.core.security import init_security
+    from noticeboard.core.security import RecordIdConverter, init_security
     from noticeboard.extensions import csrf, db, limiter, login_manager, migrate
 
+    # Before any blueprint registers, so every <int:…> in a route is the bounded converter.
+    app.url_map.converters["int"] = RecordIdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
     csrf.init_app(app)

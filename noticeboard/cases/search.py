@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from noticeboard.cases.models import Case, CaseMember
+from noticeboard.core.validation import normalise_resident_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
@@ -33,8 +34,9 @@ def case_query(user, filters: CaseFilter) -> Select:
         query = query.where(Case.status == filters.status)
     if q := (filters.q or "").strip():
         if any(ch.isdigit() for ch in q):
-            # Resident IDs are searched whole or by any part (clerks often have the last 4-6).
-            term = q.upper()
+            # Resident IDs are searched whole or by any part (clerks often have the last 4-6),
+            # in the form they are stored in, whatever digits the clerk typed.
+            term = normalise_resident_id(q)
             members = select(CaseMember.case_id).where(
                 CaseMember.id_number.contains(term, autoescape=True)
             )

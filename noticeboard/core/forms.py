@@ -14,10 +14,19 @@ def choice_field(label: str, choices=(), **kwargs) -> SelectField:
     return SelectField(label, choices=choices, validate_choice=False, **kwargs)
 
 
+# What a refused form may send back as typed; a longer value (an 8 MB "objection") is not
+# echoed: the field comes back empty with its message.
+ECHO_MAX = 5000
+
+
 def show_errors(form, error: DomainError) -> None:
     """Undo what the refused call did, then attach its field messages to the form; messages
     without a field are flashed. Nothing is saved half-way."""
     db.session.rollback()
+    for field in form:
+        if isinstance(field.data, str) and len(field.data) > ECHO_MAX:
+            field.data = ""
+            field.raw_data = [""]
     errors = error.errors if isinstance(error, ValidationFailed) else {error.field: [error.message]}
     for name, messages in errors.items():
         field = getattr(form, name, None) if name else None

@@ -3,9 +3,13 @@
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug import exceptions as werkzeug_errors
+from werkzeug.routing import IntegerConverter
 
 from noticeboard.core.errors import Forbidden, NotFound
+from noticeboard.extensions import db
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -17,10 +21,21 @@ ERROR_TITLES = {
     403: "没有权限",
     404: "页面不存在",
     405: "请求方式不对",
+    409: "操作冲突",
     413: "提交内容过大",
     429: "操作过于频繁",
     500: "系统出错",
 }
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in every route: ASCII digits, at most 18 of them.
+
+    Werkzeug's own accepts any length (an id past the database's integer range was a 500)
+    and any Unicode decimal digit; anything else here is simply a page that does not exist.
+    """
+
+    regex = r"[0-9]{1,18}"
 
 
 def init_security(app: Flask) -> None:
@@ -41,6 +56,8 @@ def init_security(app: Flask) -> None:
         return response
 
     def error_page(error):
+        # The page stands alone (no staff menu, no database): it must render even when the
+        # error came from the database.
         code = getattr(error, "code", 500) or 500
         return render_template(
             "errors.html",
@@ -54,6 +71,15 @@ def init_security(app: Flask) -> None:
     # A service's NotFound (also: outside the user's scope) and Forbidden are HTTP 404 and 403.
     app.register_error_handler(NotFound, lambda error: error_page(werkzeug_errors.NotFound()))
     app.register_error_handler(Forbidden, lambda error: error_page(werkzeug_errors.Forbidden()))
+
+    def conflict(error):
+        """Two people (or two clicks) changed the same record at the same instant: the later
+        one is refused whole, and told to look again."""
+        db.session.rollback()
+        return error_page(werkzeug_errors.Conflict())
+
+    app.register_error_handler(IntegrityError, conflict)
+    app.register_error_handler(StaleDataError, conflict)
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:

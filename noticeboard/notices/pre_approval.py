@@ -1,6 +1,6 @@
 """The 7-day notice (拟保/拟认定公示): prepare, publish, withdraw, correct, edit a draft."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -32,6 +32,9 @@ from noticeboard.notices.state import (
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import chosen_region, scope_clause
 
+# A notice is drafted to go up soon: a start months away is a typing slip.
+START_WITHIN_DAYS = 90
+
 
 def prepare_notice(
     user,
@@ -60,6 +63,10 @@ def prepare_notice(
         raise ValidationFailed({"start_date": [str(error)]}) from None
     if start < today:
         raise ValidationFailed({"start_date": ["公示开始日期：不能早于今天"]})
+    if start > today + timedelta(days=START_WITHIN_DAYS):
+        raise ValidationFailed(
+            {"start_date": [f"公示开始日期：最晚为 {START_WITHIN_DAYS} 天后，请核对"]}
+        )
     cases = _cases_for_notice(user, village, program, case_ids)
     notice = Notice(
         created_at=created_at,

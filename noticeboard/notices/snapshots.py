@@ -8,6 +8,7 @@ policy already applied, so nothing personal beyond the policy is ever stored in 
 import base64
 import hashlib
 import json
+import re
 from datetime import date, datetime, time
 
 from noticeboard.audit import services as audit
@@ -16,7 +17,7 @@ from noticeboard.core.dates import CHINA
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.logging import redact
 from noticeboard.core.types import utcnow
-from noticeboard.core.validation import clean_reason
+from noticeboard.core.validation import clean_reason, to_ascii_digits
 from noticeboard.masking.rules import Channel, MaskingPolicy
 from noticeboard.masking.services import policy_for
 from noticeboard.notices.models import Notice, NoticeKind, NoticeStatus
@@ -80,7 +81,9 @@ def title_for(kind: NoticeKind, program: Program, region: Region, month: date) -
 def clean_public_reason(text: str, label: str, hint: str) -> str:
     """A reason printed on a public notice (更正说明): required, short, and never personal."""
     reason = clean_reason(text, "reason", label, hint, longest=200)
-    if redact(reason) != reason:
+    # Full-width digits and numbers typed in groups (139 1234 5678) are still numbers.
+    compact = re.sub(r"(?<=[0-9])[\s\-]+(?=[0-9])", "", to_ascii_digits(reason))
+    if redact(compact) != compact:
         raise ValidationFailed(
             {"reason": [f"{label}：会在网上公开，不能写身份证号或电话号码，请删去"]}
         )
