@@ -6,7 +6,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Deterministic constraint names, so Alembic migrations can drop and alter them on every backend.
@@ -21,6 +21,13 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    @classmethod
+    def __table_cls__(cls, *args, **kwargs) -> Table:
+        # Ids are never handed out twice, also on SQLite (which reuses the highest id after a
+        # delete unless a table says AUTOINCREMENT): an audit trail or a bookmark naming
+        # case 64 must never lead to someone else's case 64. PostgreSQL sequences never reuse.
+        return Table(*args, sqlite_autoincrement=True, **kwargs)
 
 
 db = SQLAlchemy(model_class=Base)

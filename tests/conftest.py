@@ -120,6 +120,13 @@ def post_form(client, url: str, data: dict, form_url: str | None = None):
     return client.post(url, data={**data, "csrf_token": csrf_token(client, form_url or url)})
 
 
+def seen_on(page: str) -> str:
+    """The fingerprint of the draft that a notice page's publish form carries."""
+    marker = 'name="seen" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
 def login(client, username: str, password: str = PASSWORD):
     response = post_form(client, "/login", {"username": username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

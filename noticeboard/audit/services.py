@@ -60,11 +60,15 @@ def _record_notice_settings(region, *, user, before: dict, after: dict) -> None:
     )
 
 
-def history(entity_type: str, entity_id: int) -> list[AuditEntry]:
+def history(user, entity_type: str, entity_id: int) -> list[AuditEntry]:
+    """The entries of one record that lie in the user's scope, oldest first. Each entry is
+    scoped by its own region: an id alone never reaches another township's history."""
     return list(
         db.session.scalars(
             select(AuditEntry)
+            .join(Region, Region.id == AuditEntry.region_id)
             .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+            .where(scope_clause(user))
             .order_by(AuditEntry.at, AuditEntry.id)
         )
     )

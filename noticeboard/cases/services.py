@@ -30,7 +30,7 @@ from noticeboard.core.types import utcnow
 from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region
-from noticeboard.regions.scope import region_in_scope, scope_clause
+from noticeboard.regions.scope import scope_clause
 
 
 class StaleCase(DomainError):
@@ -236,10 +236,7 @@ def get_case(user, case_id: int) -> Case:
 
 def case_history(user, case_id: int):
     """Audit entries of a case in scope; deleted cases are read through the region column."""
-    entries = audit.history("case", case_id)
+    entries = audit.history(user, "case", case_id)
     if not entries:
-        raise NotFound("未找到该案件")
-    region = db.session.get(Region, entries[-1].region_id) if entries[-1].region_id else None
-    if region is None or not region_in_scope(user, region):
         raise NotFound("未找到该案件")
     return entries

@@ -113,8 +113,32 @@ def _cases_for_notice(user, village: Region, program: Program, case_ids) -> list
     return sorted(cases, key=lambda c: (c.group_name or "", c.id))
 
 
-def publish_notice(user, notice_id: int, *, today: date | None = None) -> Notice:
-    """A reviewer who neither prepared the notice nor entered its cases publishes it.
+def draft_fingerprint(notice: Notice) -> str:
+    """What a reviewer saw of a draft: its start and each listed case at its version. The
+    publish form carries it, so a case changed after the page was opened is not published."""
+    lines = ",".join(f"{entry.case_id}.{entry.case.version}" for entry in notice.entries)
+    return f"{notice.start_date}|{lines}"
+
+
+def _changes_since(notice: Notice, seen: str) -> str:
+    _, _, lines = seen.partition("|")
+    versions = dict(part.split(".", 1) for part in lines.split(",") if part.count(".") == 1)
+    changed = []
+    for case in notice.cases:
+        if versions.pop(str(case.id), None) != str(case.version):
+            persons = f"、{case.persons_covered} 人" if case.persons_covered else ""
+            changed.append(f"{case.reference} 现为 {case.listed_amount:,.2f} 元{persons}")
+    changed += [f"案件 {case_id} 已移出草稿" for case_id in versions]
+    detail = "；".join(changed) or "公示开始日期已变化"
+    return f"发布未成功：草稿在您打开后有变化（{detail}）。请核对本页内容后再发布。"
+
+
+def publish_notice(
+    user, notice_id: int, *, seen: str | None = None, today: date | None = None
+) -> Notice:
+    """A reviewer who neither prepared the notice nor entered its cases publishes it, exactly
+    as they saw it: `seen` is the draft_fingerprint of the page they published from (None
+    only for callers that show no page, such as the demo loader).
 
     `today` stands in for the calendar (demo history); it defaults to the real local day.
     """
@@ -123,6 +147,8 @@ def publish_notice(user, notice_id: int, *, today: date | None = None) -> Notice
     if notice.status != NoticeStatus.DRAFT:
         raise DomainError("该公示已发布或已撤回，不能再次发布")
     require(user, Action.PUBLISH_NOTICE, notice)
+    if seen is not None and seen != draft_fingerprint(notice):
+        raise DomainError(_changes_since(notice, seen))
     cases = notice.cases
     if notice.kind == NoticeKind.PRE_APPROVAL:
         stale = [c.reference for c in cases if c.status not in NOTICEABLE_STATUSES]

@@ -11,7 +11,7 @@ from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.extensions import db
 from noticeboard.notices import pre_approval
 from noticeboard.notices.models import Notice, NoticeStatus, Objection
-from tests.conftest import csrf_token, login, post_form
+from tests.conftest import csrf_token, login, post_form, seen_on
 
 START = date(2026, 11, 2)  # a Monday
 AFTER_END = date(2026, 11, 9)
@@ -130,7 +130,10 @@ def test_clerk_gets_403_publishing_and_the_reviewer_publishes(app, world, factor
         page = text(reviewer.get(f"/staff/notices/{notice.id}"))
         assert f"/staff/notices/{notice.id}/publish" in page
         response = post_form(
-            reviewer, f"/staff/notices/{notice.id}/publish", {}, f"/staff/notices/{notice.id}"
+            reviewer,
+            f"/staff/notices/{notice.id}/publish",
+            {"seen": seen_on(page)},
+            f"/staff/notices/{notice.id}",
         )
         assert response.status_code == 302
         page = text(reviewer.get(f"/staff/notices/{notice.id}"))
@@ -178,7 +181,9 @@ def test_dashboard_shows_notices_in_force_drafts_and_lists(app, world, factory):
         reviewer = signed_in(app, world.reviewer_a)
         page = text(reviewer.get("/staff/notices/"))
     assert in_force.title in page and "7 天" in page
-    assert draft.title in page and f"/staff/notices/{draft.id}/publish" in page
+    # Publishing happens on the draft's own page, where the reviewer sees what goes public.
+    assert draft.title in page and f"/staff/notices/{draft.id}/publish" not in page
+    assert f'href="/staff/notices/{draft.id}">核对并发布' in page
     assert "本周期满" in page
 
 

@@ -17,6 +17,7 @@ from noticeboard.notices.models import NoticeKind, NoticeStatus
 from noticeboard.notices.periods import days_left
 from noticeboard.notices.pre_approval import (
     can_correct,
+    draft_fingerprint,
     prepare_correction,
     publish_notice,
     remove_from_draft,
@@ -69,6 +70,7 @@ def _render_notice(notice, **forms):
         else None,
         objections=objections.objections_in_scope(current_user, notice.id) if pre_approval else [],
         name_of=queries.display_name,
+        seen=draft_fingerprint(notice) if notice.is_draft else "",
         **forms,
     )
 
@@ -81,7 +83,7 @@ def detail(notice_id: int):
 @bp.route("/notices/<int:notice_id>/publish", methods=["POST"])
 def publish(notice_id: int):
     try:
-        notice = publish_notice(current_user, notice_id)
+        notice = publish_notice(current_user, notice_id, seen=request.form.get("seen", ""))
     except DomainError as error:
         flash_refusal(error)
     else:
