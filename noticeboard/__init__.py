@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from noticeboard.audit.models import AuditEntry
 from noticeboard.config import INSTANCE_DIR, Config
 from noticeboard.core.dates import CHINA
 from noticeboard.core.permissions import template_can
@@ -80,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_template_helpers(app: Flask) -> None:
 
     app.add_template_global(template_can, "can")
+    app.add_template_global(AuditEntry.field_label, "field_label")
 
     @app.template_filter("yuan")
     def yuan(value) -> str:

@@ -2,7 +2,7 @@
 
 from noticeboard.accounts.models import User
 from noticeboard.audit.models import AuditEntry
-from noticeboard.cases.models import Case, CaseMember, ProgramLimit
+from noticeboard.cases.models import Case, CaseChange, CaseMember, ProgramLimit
 from noticeboard.masking.models import ChannelPolicy
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
@@ -11,6 +11,7 @@ from noticeboard.regions.models import Region
 __all__ = [
     "AuditEntry",
     "Case",
+    "CaseChange",
     "CaseMember",
     "ChannelPolicy",
     "Notice",

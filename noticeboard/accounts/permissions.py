@@ -21,6 +21,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.TERMINATE_CASE: frozenset({Role.CLERK, Role.COUNTY, Role.ADMIN}),
     Action.RECORD_OBJECTION: ALL_STAFF,
     Action.RESOLVE_OBJECTION: ALL_STAFF,
+    Action.CONFIRM_CASE_CHANGE: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.READ_AUDIT_LOG: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
@@ -34,10 +35,16 @@ REFUSALS: dict[Action, str] = {
     Action.TERMINATE_CASE: "没有终止案件的权限",
     Action.RECORD_OBJECTION: "没有登记异议的权限",
     Action.RESOLVE_OBJECTION: "没有办理异议的权限",
+    Action.CONFIRM_CASE_CHANGE: "只有乡镇审核人可以确认案件变更",
     Action.READ_AUDIT_LOG: "只有县级民政和管理员可以查看操作日志",
     Action.ADMINISTER: "只有系统管理员可以进行此项设置",
 }
-MAKER_MAY_NOT_PUBLISH = "审核与经办不能是同一人：请由另一位审核人发布您拟定或录入的公示"
+# Maker/checker: whoever made a thing is not the one who lets it through.
+MAKER_CHECKED = {
+    Action.PUBLISH_NOTICE: "审核与经办不能是同一人：请由另一位审核人发布您拟定或录入的公示",
+    Action.RESOLVE_OBJECTION: "异议须由案件经办人以外的人员办理：请交由另一位工作人员调查处理",
+    Action.CONFIRM_CASE_CHANGE: "审核与经办不能是同一人：请由另一位审核人确认您提交的变更",
+}
 
 
 def role_refusal(user, action: Action, obj=None) -> str | None:
@@ -50,7 +57,6 @@ def role_refusal(user, action: Action, obj=None) -> str | None:
             return None
     if user.role not in ROLES[action]:
         return REFUSALS[action]
-    # Maker/checker: whoever prepared a notice or entered one of its cases does not publish it.
-    if action == Action.PUBLISH_NOTICE and obj is not None and user.id in obj.makers:
-        return MAKER_MAY_NOT_PUBLISH
+    if action in MAKER_CHECKED and obj is not None and user.id in obj.makers:
+        return MAKER_CHECKED[action]
     return None

@@ -4,7 +4,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from noticeboard.audit.models import register_field_labels
@@ -240,3 +249,46 @@ DEFAULT_CEILINGS = {
     Program.TEKUN: Decimal("5000.00"),  # basic + care, per person and month
     Program.LINSHI: Decimal("50000.00"),  # one payment
 }
+
+
+class ChangeOutcome(LabelledStrEnum):
+    CONFIRMED = "confirmed", "已确认"
+    REJECTED = "rejected", "已退回"
+
+
+class CaseChange(db.Model):
+    """A change to a case on the long-term roster, waiting for a second person (待审核变更).
+
+    The clerk's edit is validated and kept here; it reaches the case, and the public roster,
+    only when a reviewer who did not make it confirms it (maker/checker).
+    """
+
+    __tablename__ = "case_changes"
+    __table_args__ = (
+        CheckConstraint("(outcome IS NULL) = (decided_at IS NULL)", name="decided_has_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The case's version the clerk edited; a case changed since makes the change stale.
+    base_version: Mapped[int] = mapped_column(Integer)
+    # The validated values and members, as the service applies them.
+    proposed: Mapped[dict] = mapped_column(JSON)
+    # {field: [before, after]} as staff read them, for the reviewer's page.
+    changes: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[ChangeOutcome | None] = mapped_column(StrEnumColumn(ChangeOutcome, 10))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def makers(self) -> set[int]:
+        return {self.created_by_id}

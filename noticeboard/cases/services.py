@@ -1,5 +1,6 @@
 """Entering, changing, deleting and finding one case of the user's scope."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -14,9 +15,12 @@ from noticeboard.cases.models import (
     DIBAO_AREAS,
     EDITABLE_STATUSES,
     LINSHI_TYPES,
+    NOTICE_PROGRAMS,
+    ROSTER_STATUSES,
     SELF_CARE_LEVELS,
     TEKUN_MODES,
     Case,
+    CaseChange,
     CaseMember,
     CaseStatus,
     Program,
@@ -63,7 +67,7 @@ def set_ceiling(user, program: Program | str, value) -> ProgramLimit:
     return limit
 
 
-def _audit_view(case: Case) -> dict:
+def audit_view(case: Case) -> dict:
     """The case's fields as staff read them, for the before/after of the audit log."""
     fields = {
         "status": case.status.label if case.status else None,
@@ -100,7 +104,7 @@ def _audit_view(case: Case) -> dict:
     }
 
 
-def _apply(case: Case, values: dict, members: list[MemberInput]) -> None:
+def apply_values(case: Case, values: dict, members: list[MemberInput]) -> None:
     for key, value in values.items():
         setattr(case, key, value)
     case.village = db.session.get(Region, values["village_id"])
@@ -121,7 +125,7 @@ def create_case(user, program: Program | str, data: dict) -> Case:
     program = Program(program)
     values, members = clean_case(user, program, data)
     case = Case(status=CaseStatus.DRAFT, created_by_id=user.id, updated_by_id=user.id)
-    _apply(case, values, members)
+    apply_values(case, values, members)
     db.session.add(case)
     db.session.flush()
     audit.record(
@@ -130,7 +134,7 @@ def create_case(user, program: Program | str, data: dict) -> Case:
         case.id,
         user=user,
         region_id=case.village_id,
-        after=_audit_view(case),
+        after=audit_view(case),
     )
     db.session.commit()
     return case
@@ -146,20 +150,32 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
         raise DomainError(f"该案件{case.status.label}，不能修改")
     values, members = clean_case(user, case.program, data, case.id)
     _check_village_change(case, values["village_id"])
-    before = _audit_view(case)
-    _apply(case, values, members)
-    case.updated_by_id = user.id
-    after = _audit_view(case)
+    before = audit_view(case)
+    apply_values(case, values, members)
+    after = audit_view(case)
     if before == after:
         db.session.rollback()
         return case
+    if case.status in ROSTER_STATUSES and case.program in NOTICE_PROGRAMS:
+        # The case is on the public roster: the edit waits for a reviewer (maker/checker).
+        db.session.rollback()
+        _propose_change(user, case, data, audit.diff(before, after))
+        return case
+    save_edit(user, case, before, after)
+    return case
+
+
+def save_edit(user, case: Case, before: dict, after: dict, note: str | None = None) -> None:
+    """Commit an applied edit with its audit entry; a change to a case on the roster
+    publishes a new roster version in the same commit."""
+    case.updated_by_id = user.id
     # Touching the row makes every edit, members-only ones too, bump the version.
     case.updated_at = utcnow()
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise _stale(get_case(user, case_id)) from None
+        raise _stale(get_case(user, case.id)) from None
     audit.record(
         AuditAction.UPDATE,
         "case",
@@ -168,10 +184,45 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
         region_id=case.village_id,
         before=before,
         after=after,
+        note=note,
     )
-    case_changed.send(case, user=user, change="changed")  # a new roster version, same commit
+    case_changed.send(case, user=user, change="changed")
     db.session.commit()
-    return case
+
+
+def pending_change_of(case: Case) -> CaseChange | None:
+    return db.session.scalar(
+        select(CaseChange).where(CaseChange.case_id == case.id, CaseChange.outcome.is_(None))
+    )
+
+
+def _propose_change(user, case: Case, data: dict, changes: dict) -> CaseChange:
+    if (pending := pending_change_of(case)) is not None:
+        raise DomainError(
+            f"该案件已有待审核的变更（{pending.created_at:%Y-%m-%d}提交），"
+            "请待审核人确认或退回后再修改"
+        )
+    # Plain JSON (amounts and dates as typed): the reviewer's confirmation validates it again.
+    proposed = json.loads(json.dumps(data, default=str))
+    change = CaseChange(
+        case_id=case.id,
+        base_version=case.version,
+        proposed=proposed,
+        changes=changes,
+        created_by_id=user.id,
+    )
+    db.session.add(change)
+    db.session.flush()
+    audit.record(
+        AuditAction.CREATE,
+        "case",
+        case.id,
+        user=user,
+        region_id=case.village_id,
+        note=f"提交变更 {change.id}，待审核",
+    )
+    db.session.commit()
+    return change
 
 
 def _check_village_change(case: Case, village_id: int) -> None:
@@ -215,7 +266,7 @@ def delete_case(user, case_id: int, expected_version: int) -> None:
         case.id,
         user=user,
         region_id=case.village_id,
-        before=_audit_view(case),
+        before=audit_view(case),
     )
     db.session.delete(case)
     db.session.commit()

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from noticeboard.cases import changes as case_changes
 from noticeboard.cases import search, services
 from noticeboard.cases.forms import case_form
 from noticeboard.cases.lifecycle import can_terminate
@@ -17,7 +18,7 @@ from noticeboard.cases.models import (
 )
 from noticeboard.cases.validation import ceiling
 from noticeboard.core.errors import DomainError
-from noticeboard.core.forms import flash_refusal, show_errors
+from noticeboard.core.forms import flash_refusal, reason_form, show_errors
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import parse_id
 
@@ -109,6 +110,7 @@ def detail(case_id: int):
         labels=LABELS,
         editable=case.status in EDITABLE_STATUSES,
         terminable=can_terminate(case),
+        pending=services.pending_change_of(case),
     )
 
 
@@ -130,7 +132,14 @@ def edit(case_id: int):
             except DomainError as error:
                 show_errors(form, error)
             else:
-                flash(f"已保存 {case.reference} 的修改", "success")
+                if services.pending_change_of(case):
+                    flash(
+                        f"{case.reference} 在长期公示中：修改已提交，待审核人确认后生效，"
+                        "长期公示随之更新",
+                        "success",
+                    )
+                else:
+                    flash(f"已保存 {case.reference} 的修改", "success")
                 return redirect(url_for("cases.detail", case_id=case_id))
     else:
         form = case_form(case.program, villages, obj=case)
@@ -169,3 +178,46 @@ def limits():
             flash(f"已更新{limit.program.label}金额上限", "success")
         return redirect(url_for("cases.limits"))
     return render_template("cases/limits.html", limits=[(p, ceiling(p)) for p in Program])
+
+
+@bp.route("/changes/")
+def changes():
+    return render_template("cases/changes.html", changes=case_changes.pending_changes(current_user))
+
+
+def _render_change(change, reject_form=None):
+    return render_template(
+        "cases/change.html",
+        change=change,
+        reject_form=reject_form or reason_form("reject", "退回原因"),
+    )
+
+
+@bp.route("/changes/<int:change_id>")
+def change(change_id: int):
+    return _render_change(case_changes.get_change(current_user, change_id))
+
+
+@bp.route("/changes/<int:change_id>/confirm", methods=["POST"])
+@requires(Action.CONFIRM_CASE_CHANGE)
+def confirm_change(change_id: int):
+    try:
+        case = case_changes.confirm_change(current_user, change_id)
+    except DomainError as error:
+        flash_refusal(error)
+        return redirect(url_for("cases.change", change_id=change_id))
+    flash(f"已确认变更，{case.reference} 已更新，长期公示已发布新版本", "success")
+    return redirect(url_for("cases.changes"))
+
+
+@bp.route("/changes/<int:change_id>/reject", methods=["POST"])
+@requires(Action.CONFIRM_CASE_CHANGE)
+def reject_change(change_id: int):
+    form = reason_form("reject", "退回原因")
+    try:
+        case_changes.reject_change(current_user, change_id, form.reason.data)
+    except DomainError as error:
+        show_errors(form, error)
+        return _render_change(case_changes.get_change(current_user, change_id), form)
+    flash("已退回该变更，案件保持原样", "success")
+    return redirect(url_for("cases.changes"))

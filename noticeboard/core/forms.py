@@ -1,7 +1,8 @@
 """Bridges between domain errors and WTForms."""
 
 from flask import flash
-from wtforms import SelectField
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
 
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.extensions import db
@@ -17,6 +18,18 @@ def choice_field(label: str, choices=(), **kwargs) -> SelectField:
 # What a refused form may send back as typed; a longer value (an 8 MB "objection") is not
 # echoed: the field comes back empty with its message.
 ECHO_MAX = 5000
+
+
+class ReasonForm(FlaskForm):
+    """Any action that must state why: withdrawal, correction, rejection, termination."""
+
+    reason = TextAreaField("原因", render_kw={"rows": 3, "maxlength": 500})
+
+
+def reason_form(prefix: str, label: str) -> ReasonForm:
+    form = ReasonForm(prefix=prefix)
+    form.reason.label.text = label
+    return form
 
 
 def show_errors(form, error: DomainError) -> None:

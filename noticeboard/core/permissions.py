@@ -23,7 +23,8 @@ class Action(enum.StrEnum):
     DECIDE_CASE = "decide_case"  # 审核确认 or 不予确认
     TERMINATE_CASE = "terminate_case"  # 停保 / 终止供养
     RECORD_OBJECTION = "record_objection"  # an objection received by phone or visit
-    RESOLVE_OBJECTION = "resolve_objection"
+    RESOLVE_OBJECTION = "resolve_objection"  # object: the objection (not by its case's maker)
+    CONFIRM_CASE_CHANGE = "confirm_case_change"  # object: the change (not by its maker)
     READ_AUDIT_LOG = "read_audit_log"
     ADMINISTER = "administer"  # regions, users, masking policy, amount ceilings
 

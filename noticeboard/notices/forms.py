@@ -22,18 +22,6 @@ class PrepareNoticeForm(FlaskForm):
     start_date = StringField("公示开始日期", render_kw={"type": "date"})
 
 
-class ReasonForm(FlaskForm):
-    """Any action that must state why: withdrawal, correction, rejection, termination."""
-
-    reason = TextAreaField("原因", render_kw={"rows": 3, "maxlength": 500})
-
-
-def reason_form(prefix: str, label: str) -> ReasonForm:
-    form = ReasonForm(prefix=prefix)
-    form.reason.label.text = label
-    return form
-
-
 class RecordObjectionForm(FlaskForm):
     channel = choice_field(
         "来源", choices=ObjectionChannel.choices(ObjectionChannel.PHONE, ObjectionChannel.VISIT)

@@ -176,6 +176,14 @@ class Objection(db.Model):
     def is_open(self) -> bool:
         return self.outcome is None
 
+    @property
+    def makers(self) -> set[int | None]:
+        """Who entered the case the objection is about (any case of the notice when it names
+        no line): they do not investigate it."""
+        if self.case is not None:
+            return {self.case.created_by_id}
+        return self.notice.makers
+
 
 class PublishedNoticeIsImmutable(RuntimeError):
     pass

@@ -140,8 +140,8 @@ def resolve_objection(
     user, objection_id: int, outcome: str, investigation: str, case_id: int | None = None
 ) -> Objection:
     """Record the investigation and outcome. Upheld: the case goes back to investigation."""
-    require(user, Action.RESOLVE_OBJECTION)
     objection = get_objection(user, objection_id)
+    require(user, Action.RESOLVE_OBJECTION, objection)
     if not objection.is_open:
         raise DomainError(f"异议 {objection.receipt_no} 已办结")
     errors: dict[str, list[str]] = {}

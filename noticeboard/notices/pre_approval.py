@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.lifecycle import set_case_status
@@ -81,7 +82,17 @@ def prepare_notice(
     )
     notice.entries = [NoticeEntry(case=c, line=i) for i, c in enumerate(cases, 1)]
     db.session.add(notice)
-    db.session.flush()
+    # Listing a case on a draft is a change of the case (its version moves on), so a second
+    # clerk drafting the same case at the same instant is refused here, not left with a twin.
+    for case in cases:
+        case.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ValidationFailed(
+            {"case_ids": ["公示对象：所选案件刚被他人列入另一份公示草稿，请刷新后重新选择"]}
+        ) from None
     audit_notice(AuditAction.CREATE, notice, user, cases=len(cases))
     db.session.commit()
     return notice

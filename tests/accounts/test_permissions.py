@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import pytest
 from flask import url_for
 
-from noticeboard.cases.models import Program
+from noticeboard.cases import services
+from noticeboard.cases.models import CaseStatus, Program
+from noticeboard.extensions import db
 from noticeboard.notices import objections, pre_approval
 from tests.conftest import csrf_token, login
 
@@ -23,6 +25,9 @@ DECIDERS = {COUNTY, ADMIN}
 STAFF_ROUTES = {
     "accounts.users": {ADMIN},
     "audit.index": {COUNTY, ADMIN},
+    "cases.change": ANY,
+    "cases.changes": ANY,
+    "cases.confirm_change": PUBLISHERS,
     "cases.delete": EDITORS,
     "cases.detail": ANY,
     "cases.edit": EDITORS,
@@ -30,6 +35,7 @@ STAFF_ROUTES = {
     "cases.index": ANY,
     "cases.limits": {ADMIN},
     "cases.new": EDITORS,
+    "cases.reject_change": PUBLISHERS,
     "masking.policy": {ADMIN},
     "notices.approvals": DECIDERS,
     "notices.approve": DECIDERS,
@@ -71,7 +77,7 @@ PUBLIC_ROUTES = {
     "printing.public_pdf",
     "static",
 }
-RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id"}
+RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id", "change_id"}
 # Routes on a draft; every other notice route is walked on a published notice.
 ON_DRAFT = {"notices.publish", "notices.remove"}
 
@@ -86,6 +92,7 @@ class Sample:
     draft_case_id: int
     objection_id: int
     region_id: int
+    change_id: int
 
 
 @pytest.fixture
@@ -98,7 +105,24 @@ def sample(world, factory) -> Sample:
     )
     draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [draft_case.id])
     objection = objections.raise_objection(notice.id, "这户家里新盖了两层楼房，请核实。")
-    return Sample(listed.id, notice.id, draft.id, draft_case.id, objection.id, world.township_a.id)
+    # A case on the roster (its approval is another test's subject), with an edit pending.
+    active = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
+    active.status = CaseStatus.ACTIVE
+    db.session.commit()
+    data = factory.tekun_data(
+        world.village_a, applicant_id_number=active.applicant_id_number, basic_amount="1200.00"
+    )
+    services.update_case(world.clerk_a, active.id, data, active.version)
+    change = services.pending_change_of(active)
+    return Sample(
+        listed.id,
+        notice.id,
+        draft.id,
+        draft_case.id,
+        objection.id,
+        world.township_a.id,
+        change.id,
+    )
 
 
 def _staff_rules(app):
@@ -114,6 +138,7 @@ def _url(app, rule, sample: Sample) -> str:
         "notice_id": sample.draft_id if rule.endpoint in ON_DRAFT else sample.notice_id,
         "objection_id": sample.objection_id,
         "region_id": sample.region_id,
+        "change_id": sample.change_id,
         "program": "dibao",
     }
     with app.test_request_context():

@@ -1,14 +1,17 @@
 """What a black-box probe broke (issue 8), each through the pages a user would use."""
 
 import tracemalloc
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from noticeboard.cases.models import Case, Program
+from noticeboard.cases import services
+from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
 from noticeboard.masking.services import set_policy
-from noticeboard.notices import pre_approval
+from noticeboard.notices import objections, pre_approval
+from noticeboard.notices.models import Notice, Objection
 from tests.cases.test_pages import form_fields
 from tests.conftest import csrf_token, login, post_form, seen_on
 from tests.factories import resident_id
@@ -213,3 +216,70 @@ def test_the_reviewer_publishes_only_what_they_saw(app, world, factory):
     )
     db.session.expire_all()
     assert not db.session.get(type(draft), draft.id).is_draft
+
+
+def test_a_clerk_alone_cannot_change_the_public_roster(app, world, factory):
+    """Defect 5: editing an active case's amount published a new roster with no reviewer."""
+    case = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
+    case.status = CaseStatus.ACTIVE  # on the roster (approval is tested in notices/)
+    db.session.commit()
+    clerk = app.test_client()
+    login(clerk, world.clerk_a.username)
+    data = factory.tekun_data(
+        world.village_a, applicant_id_number=case.applicant_id_number, basic_amount="1500.00"
+    )
+    response = post_form(clerk, f"/staff/cases/{case.id}/edit", {**data, "version": case.version})
+    assert response.status_code == 302
+    notices_before = db.session.scalar(select(func.count()).select_from(Notice))
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).basic_amount == Decimal("1170.00")
+    page = clerk.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "待审核的变更" in page
+    change = services.pending_change_of(case)
+    # The clerk who made it cannot confirm it; the reviewer can, and sees what changes.
+    refused = post_form(
+        clerk, f"/staff/changes/{change.id}/confirm", {}, f"/staff/changes/{change.id}"
+    )
+    assert refused.status_code == 403
+    reviewer = app.test_client()
+    login(reviewer, world.reviewer_a.username)
+    review = reviewer.get(f"/staff/changes/{change.id}").get_data(as_text=True)
+    assert "1170.00" in review and "1500.00" in review
+    confirmed = post_form(
+        reviewer, f"/staff/changes/{change.id}/confirm", {}, f"/staff/changes/{change.id}"
+    )
+    assert confirmed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).basic_amount == Decimal("1500.00")
+    roster = db.session.scalars(select(Notice).order_by(Notice.id.desc())).first()
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == notices_before + 1
+    assert roster.published_by_id == world.reviewer_a.id
+
+
+def test_the_clerk_who_entered_a_case_does_not_decide_an_objection_against_it(app, world, factory):
+    """Defect 5: the maker closed an objection against their own case as 不成立."""
+    case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [case.id])
+    notice = pre_approval.publish_notice(world.reviewer_a, draft.id)
+    objection = objections.raise_objection(notice.id, "这户有两套房，请核实情况。", line=1)
+    clerk = app.test_client()
+    login(clerk, world.clerk_a.username)
+    page = clerk.get(f"/staff/objections/{objection.id}").get_data(as_text=True)
+    assert "须由另一位工作人员调查办理" in page
+    response = post_form(
+        clerk,
+        f"/staff/objections/{objection.id}",
+        {"outcome": "not_upheld", "investigation": "经入户核实，该户只有一套住房。"},
+        f"/staff/objections/{objection.id}",
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Objection, objection.id).is_open
+    reviewer = app.test_client()
+    login(reviewer, world.reviewer_a.username)
+    response = post_form(
+        reviewer,
+        f"/staff/objections/{objection.id}",
+        {"outcome": "not_upheld", "investigation": "经入户核实，该户只有一套住房。"},
+    )
+    assert response.status_code == 302

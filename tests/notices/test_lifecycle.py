@@ -3,12 +3,14 @@ approval → roster versions, for 低保 and 特困; temporary-assistance lists;
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
-from noticeboard.cases import lifecycle
+from noticeboard.cases import changes, lifecycle
+from noticeboard.cases import services as cases
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.errors import DomainError, Forbidden, ValidationFailed
 from noticeboard.extensions import db
@@ -167,9 +169,9 @@ def test_case_to_objection_to_renotice_to_approval_to_roster(world, factory, pro
         assert db.session.get(Case, case.id).status == CaseStatus.ACTIVE
 
 
-def test_amount_change_of_an_active_case_publishes_a_new_roster_version(world, factory):
-    from noticeboard.cases import services as cases
-
+def test_amount_change_of_an_active_case_publishes_a_new_roster_version_once_confirmed(
+    world, factory
+):
     with travel(START):
         _, case = published(world, factory, members=[])
     with travel(date(2026, 11, 9)):
@@ -182,8 +184,16 @@ def test_amount_change_of_an_active_case_publishes_a_new_roster_version(world, f
             members=[],
         )
         cases.update_case(world.clerk_a, case.id, data, db.session.get(Case, case.id).version)
+        # The clerk alone changes nothing public: the edit waits for a reviewer.
+        assert rosters.current_roster(world.village_a, Program.DIBAO) == first
+        assert db.session.get(Case, case.id).monthly_amount == Decimal("1360.00")
+        pending = cases.pending_change_of(db.session.get(Case, case.id))
+        with pytest.raises(Forbidden):
+            changes.confirm_change(world.clerk_a, pending.id)
+        changes.confirm_change(world.reviewer_a, pending.id)
     second = rosters.current_roster(world.village_a, Program.DIBAO)
     assert second.supersedes_id == first.id
+    assert second.published_by_id == world.reviewer_a.id
     assert json.loads(second.snapshot_online)["rows"][0]["amount"] == "900.00"
 
 

@@ -6,12 +6,11 @@ from flask_login import current_user
 from noticeboard.cases.lifecycle import can_terminate, terminate_case
 from noticeboard.cases.services import get_case
 from noticeboard.core.errors import DomainError, ValidationFailed
-from noticeboard.core.forms import flash_refusal, show_errors
+from noticeboard.core.forms import flash_refusal, reason_form, show_errors
 from noticeboard.core.permissions import Action, requires
 from noticeboard.extensions import db
 from noticeboard.notices import queries
 from noticeboard.notices.approval import approval_queue, approve_case, reject_case
-from noticeboard.notices.forms import reason_form
 from noticeboard.notices.views import bp
 
 

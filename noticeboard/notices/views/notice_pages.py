@@ -7,12 +7,12 @@ from flask_login import current_user
 from noticeboard.cases.services import get_case
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError
-from noticeboard.core.forms import flash_refusal, show_errors
+from noticeboard.core.forms import flash_refusal, reason_form, show_errors
 from noticeboard.core.permissions import Action, can
 from noticeboard.core.validation import parse_id
 from noticeboard.masking.rules import Channel
 from noticeboard.notices import objections, queries
-from noticeboard.notices.forms import RecordObjectionForm, reason_form
+from noticeboard.notices.forms import RecordObjectionForm
 from noticeboard.notices.models import NoticeKind, NoticeStatus
 from noticeboard.notices.periods import days_left
 from noticeboard.notices.pre_approval import (
