@@ -246,9 +246,10 @@ class _Story:
         objection = objections.raise_objection(
             notice.id, "这户在村口开了一家小卖部，每月有经营收入，保障金额偏高。", line=line
         )
-        clerk, _ = self.staff("向阳村")
+        clerk, reviewer = self.staff("向阳村")
+        # Investigated by the reviewer: the clerk entered the case (maker/checker).
         objections.resolve_objection(
-            clerk,
+            reviewer,
             objection.id,
             ObjectionOutcome.UPHELD,
             "经入户核查，户主经营小卖部，月均净收入约 300 元，申请时未申报。异议成立，"

@@ -130,7 +130,7 @@ def test_case_to_objection_to_renotice_to_approval_to_roster(world, factory, pro
         with pytest.raises(DomainError, match="未办结的异议"):
             approval.approve_case(world.county_officer, case.id)
         objections.resolve_objection(
-            world.clerk_a, objection.id, "upheld", "入户核查属实，车辆登记在户主名下。"
+            world.reviewer_a, objection.id, "upheld", "入户核查属实，车辆登记在户主名下。"
         )
         assert db.session.get(Case, case.id).status == CaseStatus.INVESTIGATING
         with pytest.raises(DomainError, match="复查中"):

@@ -34,7 +34,7 @@ def test_withdrawing_an_old_notice_leaves_a_case_in_its_re_notice_alone(world, f
     with travel(START):
         first, case = published(world, factory)
         objection = objections.raise_objection(first.id, "情况不属实，请核查。", line=1)
-        objections.resolve_objection(world.clerk_a, objection.id, "upheld", "入户核查属实。")
+        objections.resolve_objection(world.reviewer_a, objection.id, "upheld", "入户核查属实。")
         renotice = pre_approval.publish_notice(
             world.reviewer_a,
             pre_approval.prepare_notice(

@@ -214,8 +214,10 @@ def test_phone_objection_is_recorded_and_upheld_on_its_page(app, world, factory)
 
         objection_url = f"/staff/objections/{objection.id}"
         assert objection.receipt_no in text(clerk.get("/staff/objections/"))
+        # The clerk entered the case: another person investigates (maker/checker).
+        reviewer = signed_in(app, world.reviewer_a)
         response = post_form(
-            clerk,
+            reviewer,
             objection_url,
             {"outcome": "upheld", "investigation": "入户核查属实，货车登记在户主名下。"},
         )
@@ -243,9 +245,10 @@ def test_objection_without_line_needs_the_case_named_when_upheld(app, world, fac
         objection = db.session.scalar(select(Objection))
         url = f"/staff/objections/{objection.id}"
         data = {"outcome": "upheld", "investigation": "经核查，第 1 户情况属实。"}
-        page = text(post_form(clerk, url, data))
+        reviewer = signed_in(app, world.reviewer_a)
+        page = text(post_form(reviewer, url, data))
         assert "涉及对象：异议成立时请选择公示表中涉及的对象" in page
-        assert post_form(clerk, url, {**data, "case_id": case_id}).status_code == 302
+        assert post_form(reviewer, url, {**data, "case_id": case_id}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case_id).status == CaseStatus.INVESTIGATING
 

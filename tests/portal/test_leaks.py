@@ -91,7 +91,7 @@ def build_rich_world(world, factory) -> dict[str, Notice]:
         )
     with travel(date(2026, 10, 27)):
         objections.resolve_objection(
-            world.clerk_a, resolved.id, "not_upheld", "入户核查：小卖部已于去年关闭。"
+            world.reviewer_a, resolved.id, "not_upheld", "入户核查：小卖部已于去年关闭。"
         )
         for case in (*dibao, tekun):
             approval.approve_case(world.county_officer, case.id)  # dibao roster v1 then v2
