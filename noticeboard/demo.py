@@ -246,7 +246,7 @@ class _Story:
         objection = objections.raise_objection(
             notice.id, "这户在村口开了一家小卖部，每月有经营收入，保障金额偏高。", line=line
         )
-        clerk, reviewer = self.staff("向阳村")
+        _, reviewer = self.staff("向阳村")
         # Investigated by the reviewer: the clerk entered the case (maker/checker).
         objections.resolve_objection(
             reviewer,
