@@ -15,6 +15,7 @@ from sqlalchemy import text
 from noticeboard import create_app
 from noticeboard.extensions import db, limiter
 from tests.factories import PASSWORD, Factory
+from tests.walk import sample  # noqa: F401 (a fixture for every test module)
 
 
 @pytest.fixture(scope="session", autouse=True)

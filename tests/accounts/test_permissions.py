@@ -4,16 +4,10 @@ The table below is the specification, written independently of accounts.permissi
 route that is not in it fails the walk, so nobody adds a page without deciding who may use it.
 """
 
-from dataclasses import dataclass
-
 import pytest
-from flask import url_for
 
-from noticeboard.cases import services
-from noticeboard.cases.models import CaseStatus, Program
-from noticeboard.extensions import db
-from noticeboard.notices import objections, pre_approval
 from tests.conftest import csrf_token, login
+from tests.walk import Sample, url_of
 
 CLERK, REVIEWER, COUNTY, ADMIN = "clerk", "reviewer", "county", "admin"
 ANY = {CLERK, REVIEWER, COUNTY, ADMIN}
@@ -80,51 +74,6 @@ PUBLIC_ROUTES = {
 RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id", "change_id"}
 # Maker/checker on the sample itself: its objection is against a case clerk_a entered.
 MAKER_REFUSED = {("notices.objection", "POST", CLERK)}
-# Routes on a draft; every other notice route is walked on a published notice.
-ON_DRAFT = {"notices.publish", "notices.remove"}
-
-
-@dataclass
-class Sample:
-    """One record of each kind in township A, for the routes' ids."""
-
-    case_id: int
-    notice_id: int
-    draft_id: int
-    draft_case_id: int
-    objection_id: int
-    region_id: int
-    change_id: int
-
-
-@pytest.fixture
-def sample(world, factory) -> Sample:
-    listed = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    draft_case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
-    notice = pre_approval.publish_notice(
-        world.reviewer_a,
-        pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [listed.id]).id,
-    )
-    draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [draft_case.id])
-    objection = objections.raise_objection(notice.id, "这户家里新盖了两层楼房，请核实。")
-    # A case on the roster (its approval is another test's subject), with an edit pending.
-    active = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
-    active.status = CaseStatus.ACTIVE
-    db.session.commit()
-    data = factory.tekun_data(
-        world.village_a, applicant_id_number=active.applicant_id_number, basic_amount="1200.00"
-    )
-    services.update_case(world.clerk_a, active.id, data, active.version)
-    change = services.pending_change_of(active)
-    return Sample(
-        listed.id,
-        notice.id,
-        draft.id,
-        draft_case.id,
-        objection.id,
-        world.township_a.id,
-        change.id,
-    )
 
 
 def _staff_rules(app):
@@ -132,19 +81,6 @@ def _staff_rules(app):
         (r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC_ROUTES),
         key=lambda r: r.endpoint,
     )
-
-
-def _url(app, rule, sample: Sample) -> str:
-    values = {
-        "case_id": sample.case_id,
-        "notice_id": sample.draft_id if rule.endpoint in ON_DRAFT else sample.notice_id,
-        "objection_id": sample.objection_id,
-        "region_id": sample.region_id,
-        "change_id": sample.change_id,
-        "program": "dibao",
-    }
-    with app.test_request_context():
-        return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
 
 
 def _post_data(endpoint: str, sample: Sample) -> dict:
@@ -162,7 +98,7 @@ def _walk(app, client, sample: Sample):
         for rule in sorted(rules, key=lambda r: r.endpoint == "notices.publish"):
             if method not in rule.methods:
                 continue
-            url = _url(app, rule, sample)
+            url = url_of(app, rule, sample)
             if method == "GET":
                 status = client.get(url).status_code
             else:
@@ -220,7 +156,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_staff_route(app, sample
     client = app.test_client()
     wrong = []
     for rule in _staff_rules(app):
-        url = _url(app, rule, sample)
+        url = url_of(app, rule, sample)
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         # A POST without a session has no CSRF token either: 400 before anything runs.
