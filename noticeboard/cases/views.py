@@ -96,7 +96,7 @@ def new(program: str):
         except DomainError as error:
             show_errors(form, error)
         else:
-            flash(f"已保存 {case.reference} {case.applicant_name}", "success")
+            flash(f"已保存 {case.reference}", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/form.html", form=form, program=program, case=None)
 

@@ -283,3 +283,14 @@ def test_the_clerk_who_entered_a_case_does_not_decide_an_objection_against_it(ap
         {"outcome": "not_upheld", "investigation": "经入户核实，该户只有一套住房。"},
     )
     assert response.status_code == 302
+
+
+def test_the_session_cookie_carries_no_names_after_a_save(app, clerk_client, world, factory):
+    """Defect 10: flash messages live in the session cookie, which is signed, not encrypted."""
+    data = factory.dibao_data(world.village_a, applicant_name="司马光明")
+    response = post_form(clerk_client, "/staff/cases/new/dibao", form_fields(data))
+    assert response.status_code == 302
+    cookie = clerk_client.get_cookie("session").value
+    session = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert "_flashes" in session
+    assert "司马光明" not in str(session) and data["applicant_id_number"] not in str(session)

@@ -39,8 +39,7 @@ def approve(case_id: int):
         flash_refusal(error)
     else:
         flash(
-            f"已审核确认 {case.reference} {case.applicant_name}，"
-            f"自 {case.benefit_start:%Y年%m月} 起享受；长期公示已更新",
+            f"已审核确认 {case.reference}，自 {case.benefit_start:%Y年%m月} 起享受；长期公示已更新",
             "success",
         )
     return redirect(url_for("notices.approvals"))
@@ -58,7 +57,7 @@ def reject(case_id: int):
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(f"已作不予确认处理：{case.reference} {case.applicant_name}", "success")
+        flash(f"已作不予确认处理：{case.reference}", "success")
     return redirect(url_for("notices.approvals"))
 
 
