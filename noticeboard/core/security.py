@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, abort, current_app, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug import exceptions as werkzeug_errors
@@ -40,6 +40,14 @@ class RecordIdConverter(IntegerConverter):
 
 def init_security(app: Flask) -> None:
     app.add_template_global(public_url)
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text a person types holds U+0000, and PostgreSQL refuses it in any query:
+        # a request carrying one is answered 400 before it reaches a form or a search.
+        values = [*request.args.values(), *request.form.values(), request.path]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def set_security_headers(response):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
-from noticeboard.core.validation import FieldError, clean_name, clean_phone
+from noticeboard.core.validation import FieldError, clean_name, clean_phone, parse_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import scope_clause
@@ -64,7 +64,11 @@ def add_region(user, name, level, parent_id, phone) -> Region:
     require(user, Action.ADMINISTER)
     parent = None
     if parent_id:
-        parent = db.session.scalar(select(Region).where(Region.id == parent_id, scope_clause(user)))
+        number = parse_id(parent_id)
+        if number is not None:
+            parent = db.session.scalar(
+                select(Region).where(Region.id == number, scope_clause(user))
+            )
         if parent is None:
             raise NotFound("未找到上级区划")
     return create_region(name, level, parent, phone)

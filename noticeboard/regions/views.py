@@ -30,7 +30,7 @@ def index():
                 current_user,
                 form.name.data,
                 form.level.data,
-                form.parent_id.data if str(form.parent_id.data).isdecimal() else None,
+                form.parent_id.data,
                 form.phone.data,
             )
         except DomainError as error:
