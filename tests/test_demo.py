@@ -134,9 +134,9 @@ def _check_rosters_and_approvals():
     assert count(Case, Case.status.in_([CaseStatus.APPROVED, CaseStatus.ACTIVE])) >= 2
 
     county = db.session.scalar(select(User).where(User.role == Role.COUNTY))
-    queue = approval.approval_queue(county)
-    assert queue
-    assert all(state.notice_state(n) == NoticeState.ENDED for _, n in queue)
+    ready, _ = approval.approval_queue(county)
+    assert ready
+    assert all(state.notice_state(s.notice) == NoticeState.ENDED for s in ready)
 
 
 def _check_objections_open_resolved_and_upheld_with_a_renotice():
@@ -205,7 +205,8 @@ def test_a_notice_can_be_prepared_and_published_on_a_given_past_day(world, facto
     assert snapshots.snapshot_of(notice, "online")["issued_on"] == past.isoformat()
     assert f"{past.year}年{past.month}月" in notice.title
     assert state.notice_state(notice) == NoticeState.ENDED
-    assert approval.approval_queue(world.county_officer) == [(case, notice)]
+    ready, _ = approval.approval_queue(world.county_officer)
+    assert [(s.case, s.notice) for s in ready] == [(case, notice)]
 
 
 def test_without_today_the_real_calendar_still_rules(world, factory):

@@ -4,9 +4,11 @@ This lives with notices rather than cases because what blocks an approval is the
 the case's latest notice and its objections.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from noticeboard.cases.lifecycle import set_case_status
 from noticeboard.cases.models import Case, CaseStatus
@@ -19,52 +21,85 @@ from noticeboard.core.validation import clean_reason
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.notices.rosters import publish_roster
-from noticeboard.notices.state import NoticeState, latest_notice_of, notice_state
+from noticeboard.notices.state import NoticeState, latest_notices, notice_state
 from noticeboard.regions.scope import scope_clause
 
 
-def approval_blocker(case: Case, today: date | None = None) -> str | None:
-    """Why the case cannot be approved yet, or None when it can."""
+@dataclass(frozen=True)
+class ApprovalState:
+    """Where a case in notice stands for approval: its latest 7-day notice and, when it
+    cannot be approved yet, why."""
+
+    case: Case
+    notice: Notice | None
+    blocker: str | None
+
+
+def approval_states(cases: Select, today: date | None = None) -> list[ApprovalState]:
+    """The approval state of every case `cases` selects, in a fixed number of queries
+    whatever their number: the latest notice of each case and the open objections are read
+    for all of them at once."""
     today = today or local_today()
+    rows = list(db.session.scalars(cases.options(selectinload(Case.village))))
+    if not rows:
+        return []
+    ids = cases.with_only_columns(Case.id).order_by(None).scalar_subquery()
+    latest = latest_notices(ids)
+    open_ids = set(
+        db.session.scalars(
+            select(NoticeEntry.case_id)
+            .join(Objection, Objection.notice_id == NoticeEntry.notice_id)
+            .where(NoticeEntry.case_id.in_(ids), Objection.outcome.is_(None))
+            .where((Objection.case_id == NoticeEntry.case_id) | Objection.case_id.is_(None))
+            .distinct()
+        )
+    )
+    return [
+        ApprovalState(
+            case,
+            latest.get(case.id),
+            _blocker(case, latest.get(case.id), case.id in open_ids, today),
+        )
+        for case in rows
+    ]
+
+
+def _blocker(case: Case, notice: Notice | None, objected: bool, today: date) -> str | None:
     if case.status != CaseStatus.IN_NOTICE:
         return f"案件{case.status.label}，不在公示中"
-    notice = latest_notice_of(case)
     if notice is None:
         return "案件没有已发布的公示"
     state = notice_state(notice, today)
     if state != NoticeState.ENDED:
         return f"{state.label}（{notice.end_date:%Y-%m-%d} 期满），期满后方可审批"
-    listed_on = select(NoticeEntry.notice_id).where(NoticeEntry.case_id == case.id)
-    open_anywhere = db.session.scalar(
-        select(Objection.id)
-        .where(Objection.notice_id.in_(listed_on), Objection.outcome.is_(None))
-        .where((Objection.case_id == case.id) | Objection.case_id.is_(None))
-        .limit(1)
-    )
-    if open_anywhere is not None:
+    if objected:
         return "公示有未办结的异议"
     return None
 
 
-def cases_in_notice(user) -> list[Case]:
+def _in_notice(user) -> Select:
     """Cases of the user's scope that are in a 7-day notice (waiting for its end or approval)."""
-    return list(
-        db.session.scalars(
-            select(Case)
-            .join(Case.village)
-            .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
-            .order_by(Case.id)
-        )
+    return (
+        select(Case)
+        .join(Case.village)
+        .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
+        .order_by(Case.id)
     )
 
 
-def approval_queue(user, today: date | None = None) -> list[tuple[Case, Notice]]:
-    """Cases in the user's scope whose notice ended with no open objection."""
-    return [
-        (c, latest_notice_of(c))
-        for c in cases_in_notice(user)
-        if approval_blocker(c, today) is None
-    ]
+def approval_blocker(case: Case, today: date | None = None) -> str | None:
+    """Why the case cannot be approved yet, or None when it can."""
+    (state,) = approval_states(select(Case).where(Case.id == case.id), today)
+    return state.blocker
+
+
+def approval_queue(
+    user, today: date | None = None
+) -> tuple[list[ApprovalState], list[ApprovalState]]:
+    """Cases in notice in the user's scope: those that can be approved now (their notice
+    ended with no open objection), and those that cannot yet, each with the reason."""
+    states = approval_states(_in_notice(user), today)
+    return [s for s in states if s.blocker is None], [s for s in states if s.blocker]
 
 
 def _case_to_decide(user, case_id: int) -> Case:

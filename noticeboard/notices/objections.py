@@ -3,6 +3,7 @@
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from noticeboard.audit import services as audit
 from noticeboard.audit.models import AuditAction
@@ -120,6 +121,7 @@ def objections_in_scope(user, notice_id: int | None = None, only_open: bool = Fa
         .join(Region, Region.id == Notice.region_id)
         .where(scope_clause(user))
         .order_by(Objection.created_at.desc())
+        .options(selectinload(Objection.notice))
     )
     if notice_id is not None:
         query = query.where(Objection.notice_id == notice_id)

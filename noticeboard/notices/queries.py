@@ -11,10 +11,10 @@ from noticeboard.accounts.models import User
 from noticeboard.cases.models import NOTICEABLE_STATUSES, Case, CaseStatus, Program
 from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
-from noticeboard.notices.approval import approval_blocker, cases_in_notice
+from noticeboard.notices.approval import approval_states
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus, Objection
 from noticeboard.notices.periods import days_left, notice_period_end
-from noticeboard.notices.state import NoticeState, latest_notice_of, not_superseded, notice_state
+from noticeboard.notices.state import NoticeState, not_superseded, notice_state
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
 
@@ -54,6 +54,7 @@ class Dashboard:
     drafts: list[Notice] = field(default_factory=list)
     awaiting_approval: list[NoticeLine] = field(default_factory=list)
     recent_lists: list[Notice] = field(default_factory=list)
+    rows: dict[int, int] = field(default_factory=dict)  # lines of each recent list
     open_objections: int = 0
 
 
@@ -83,9 +84,26 @@ def dashboard(user, today: date | None = None) -> Dashboard:
         _published_pre_approval(user)
         .where((Notice.end_date >= today) | waiting)
         .order_by(Notice.end_date, Notice.id)
-        .options(selectinload(Notice.entries).selectinload(NoticeEntry.case))
+        .options(
+            selectinload(Notice.entries).selectinload(NoticeEntry.case),
+            selectinload(Notice.superseded_by),
+            selectinload(Notice.region),
+        )
     ).all()
     counts = open_objection_counts(n.id for n in notices)
+    # Every case still waiting on an ended notice, with its approval state, at once.
+    waiting_ids = {
+        e.case_id
+        for n in notices
+        if notice_state(n, today) == NoticeState.ENDED
+        for e in n.entries
+        if e.case.status == CaseStatus.IN_NOTICE
+    }
+    states = (
+        {s.case.id: s for s in approval_states(select(Case).where(Case.id.in_(waiting_ids)), today)}
+        if waiting_ids
+        else {}
+    )
     for notice in notices:
         line = NoticeLine(notice, open_objections=counts.get(notice.id, 0))
         state = notice_state(notice, today)
@@ -98,19 +116,26 @@ def dashboard(user, today: date | None = None) -> Dashboard:
             board.scheduled.append(line)
         elif state == NoticeState.ENDED:
             # A case noticed again after an objection waits on its newer notice, not this one.
-            cases = [
-                e.case
+            waiting = [
+                states[e.case_id]
                 for e in notice.entries
-                if e.case.status == CaseStatus.IN_NOTICE and latest_notice_of(e.case) == notice
+                if e.case_id in states and states[e.case_id].notice == notice
             ]
-            if not cases:
+            if not waiting:
                 continue
-            line.awaiting = len(cases)
-            line.ready = sum(1 for c in cases if approval_blocker(c, today) is None)
+            line.awaiting = len(waiting)
+            line.ready = sum(1 for s in waiting if s.blocker is None)
             board.awaiting_approval.append(line)
     board.drafts = list(
         db.session.scalars(
-            _in_scope(user).where(Notice.status == NoticeStatus.DRAFT).order_by(Notice.id)
+            _in_scope(user)
+            .where(Notice.status == NoticeStatus.DRAFT)
+            .order_by(Notice.id)
+            .options(
+                # Who made a draft (maker/checker) is read from its cases.
+                selectinload(Notice.entries).selectinload(NoticeEntry.case),
+                selectinload(Notice.prepared_by),
+            )
         )
     )
     board.recent_lists = list(
@@ -120,7 +145,15 @@ def dashboard(user, today: date | None = None) -> Dashboard:
             .where(Notice.status == NoticeStatus.PUBLISHED)
             .order_by(Notice.published_at.desc(), Notice.id.desc())
             .limit(RECENT_LISTS)
+            .options(selectinload(Notice.superseded_by))
         )
+    )
+    board.rows = dict(
+        db.session.execute(
+            select(NoticeEntry.notice_id, func.count())
+            .where(NoticeEntry.notice_id.in_([n.id for n in board.recent_lists]))
+            .group_by(NoticeEntry.notice_id)
+        ).all()
     )
     board.open_objections = db.session.scalar(
         select(func.count())
@@ -158,16 +191,6 @@ def notice_candidates(user, village: Region, program: Program) -> list[Candidate
         ).all()
     )
     return [Candidate(c, drafts.get(c.id)) for c in cases]
-
-
-def blocked_cases(user, today: date | None = None) -> list[tuple[Case, Notice | None, str]]:
-    """Cases in notice that cannot be approved yet, each with the reason."""
-    today = today or local_today()
-    blocked = []
-    for case in cases_in_notice(user):
-        if (reason := approval_blocker(case, today)) is not None:
-            blocked.append((case, latest_notice_of(case), reason))
-    return blocked
 
 
 def counted_in_working_days(notice: Notice) -> bool:

@@ -4,8 +4,8 @@ notice a case was last listed on."""
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from noticeboard.cases.models import Case
 from noticeboard.cases.signals import case_listed
@@ -86,6 +86,7 @@ def public_notices(region: Region | None = None, today: date | None = None) -> l
         )
         .where((Notice.start_date.is_(None)) | (Notice.start_date <= today))
         .order_by(Notice.published_at.desc(), Notice.id.desc())
+        .options(selectinload(Notice.superseded_by), selectinload(Notice.region))
     )
     if region is not None:
         # A village page also shows township-wide lists of its township.
@@ -108,20 +109,50 @@ def get_notice(user, notice_id: int) -> Notice:
     return notice
 
 
-def latest_notice_of(case: Case) -> Notice | None:
-    """The newest published 7-day notice listing the case (withdrawn ones do not count)."""
-    return db.session.scalar(
-        select(Notice)
-        .join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
-        .where(NoticeEntry.case_id == case.id, Notice.kind == NoticeKind.PRE_APPROVAL)
+def latest_notices(case_ids) -> dict[int, Notice]:
+    """The newest published 7-day notice listing each case (withdrawn ones do not count), for
+    many cases in two queries; `case_ids` is a list or a subquery of case ids."""
+    ranked = (
+        select(
+            NoticeEntry.case_id,
+            NoticeEntry.notice_id,
+            func.row_number()
+            .over(
+                partition_by=NoticeEntry.case_id,
+                order_by=(Notice.published_at.desc(), Notice.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Notice, Notice.id == NoticeEntry.notice_id)
+        .where(NoticeEntry.case_id.in_(case_ids), Notice.kind == NoticeKind.PRE_APPROVAL)
         .where(Notice.status == NoticeStatus.PUBLISHED)
-        .order_by(Notice.published_at.desc(), Notice.id.desc())
+        .subquery()
     )
+    latest = dict(
+        db.session.execute(
+            select(ranked.c.case_id, ranked.c.notice_id).where(ranked.c.rank == 1)
+        ).all()
+    )
+    notices = {
+        notice.id: notice
+        for notice in db.session.scalars(
+            select(Notice)
+            .where(Notice.id.in_(set(latest.values())))
+            .options(selectinload(Notice.superseded_by))
+        )
+    }
+    return {case_id: notices[notice_id] for case_id, notice_id in latest.items()}
+
+
+def latest_notice_of(case: Case) -> Notice | None:
+    """The newest published 7-day notice listing the case."""
+    return latest_notices([case.id]).get(case.id)
 
 
 def cases_whose_latest_notice_is(notice: Notice) -> list[Case]:
     """Cases of `notice` not since listed on a newer notice (a re-notice after an objection)."""
-    return [entry.case for entry in notice.entries if latest_notice_of(entry.case) == notice]
+    latest = latest_notices([entry.case_id for entry in notice.entries])
+    return [entry.case for entry in notice.entries if latest.get(entry.case_id) == notice]
 
 
 def ended_on(today: date) -> list[Notice]:
