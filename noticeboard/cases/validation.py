@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
 from noticeboard.cases.models import (
@@ -204,12 +204,17 @@ def _check_not_in_other_case(values: dict, members: list[MemberInput], case_id: 
     if values["program"] not in EXCLUSIVE_PROGRAMS:
         return
     ids = [values["applicant_id_number"], *(m.id_number for m in members)]
-    member_case_ids = select(CaseMember.case_id).where(CaseMember.id_number.in_(ids))
+    # Two lookups on the ID indexes, then the few cases they name: an OR of the two would
+    # let the planner scan every open case of the programs instead (38 ms at 100,000 cases).
+    holding = union(
+        select(Case.id.label("case_id")).where(Case.applicant_id_number.in_(ids)),
+        select(CaseMember.case_id).where(CaseMember.id_number.in_(ids)),
+    ).subquery()
     query = (
         select(Case)
+        .where(Case.id.in_(select(holding.c.case_id)))
         .where(Case.program.in_(EXCLUSIVE_PROGRAMS))
         .where(Case.status.in_(OPEN_STATUSES))
-        .where(or_(Case.applicant_id_number.in_(ids), Case.id.in_(member_case_ids)))
         .options(selectinload(Case.members))
     )
     if case_id is not None:
