@@ -1,17 +1,20 @@
-"""Creating accounts and checking logins."""
+"""Creating accounts, checking logins, passwords and ending an account's sessions."""
 
 from sqlalchemy import select
 
 from noticeboard.accounts.models import Role, User
-from noticeboard.accounts.passwords import hash_password, needs_rehash, verify_password
+from noticeboard.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def create_user(
@@ -22,8 +25,8 @@ def create_user(
     errors: dict[str, list[str]] = {}
     if not username or len(username) > 40 or not username.isascii() or " " in username:
         errors["username"] = ["用户名：请使用 1 至 40 个英文字母、数字或符号，不含空格"]
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"密码：至少 {MIN_PASSWORD_LENGTH} 个字符"]
+    if problems := password_problems(password, username):
+        errors["password"] = problems
     if region.level != role.region_level:
         errors["region"] = [f"所属区划：{role.label}须绑定到{role.region_level.label}"]
     if errors:
