@@ -46,6 +46,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins allowed per client address before a pause.
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    # A staff session ends after this long without a request, and after this long in any case.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     # Where residents reach this site; printed in PDFs and QR codes, used in feeds and the API.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Days an ended 7-day notice stays readable online before it leaves public view.

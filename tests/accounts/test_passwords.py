@@ -6,6 +6,7 @@ from noticeboard.accounts.models import Role
 from noticeboard.accounts.services import authenticate, create_user
 from noticeboard.core.errors import ValidationFailed
 from tests.conftest import login, post_form
+from tests.factories import PASSWORD
 
 
 def _new_clerk(client, world, password, username="linxiuying"):
@@ -57,3 +58,35 @@ def test_the_command_line_refuses_common_passwords_too(world, password):
     with pytest.raises(ValidationFailed) as refused:
         create_user("lin", password, Role.CLERK, world.township_a)
     assert refused.value.errors["password"]
+
+
+def test_a_new_password_must_not_be_guessable_either(app, world):
+    client = app.test_client()
+    login(client, "clerk_a")
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "clerk_a-2024",
+            "confirm_password": "clerk_a-2024",
+        },
+    )
+    assert "新密码：不能与用户名相同，也不能包含用户名" in response.get_data(as_text=True)
+    login(app.test_client(), "clerk_a", PASSWORD)
+
+
+def test_a_new_password_must_be_typed_twice_the_same(app, world):
+    client = app.test_client()
+    login(client, "clerk_a")
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a-new-long-phrase",
+            "confirm_password": "a-new-long-phrasf",
+        },
+    )
+    assert "两次输入的新密码不一致" in response.get_data(as_text=True)
+    login(app.test_client(), "clerk_a", PASSWORD)

@@ -21,6 +21,9 @@ DECIDERS = {COUNTY, ADMIN}
 
 # endpoint: the roles that may use it (inside their own scope).
 STAFF_ROUTES = {
+    "accounts.disable_user": {ADMIN},
+    "accounts.enable_user": {ADMIN},
+    "accounts.password": ANY,
     "accounts.users": {ADMIN},
     "audit.index": {COUNTY, ADMIN},
     "cases.delete": EDITORS,
@@ -71,7 +74,7 @@ PUBLIC_ROUTES = {
     "printing.public_pdf",
     "static",
 }
-RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id"}
+RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id", "user_id"}
 # Routes on a draft; every other notice route is walked on a published notice.
 ON_DRAFT = {"notices.publish", "notices.remove"}
 
@@ -86,6 +89,7 @@ class Sample:
     draft_case_id: int
     objection_id: int
     region_id: int
+    user_id: int
 
 
 @pytest.fixture
@@ -98,7 +102,15 @@ def sample(world, factory) -> Sample:
     )
     draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [draft_case.id])
     objection = objections.raise_objection(notice.id, "这户家里新盖了两层楼房，请核实。")
-    return Sample(listed.id, notice.id, draft.id, draft_case.id, objection.id, world.township_a.id)
+    return Sample(
+        listed.id,
+        notice.id,
+        draft.id,
+        draft_case.id,
+        objection.id,
+        world.township_a.id,
+        world.reviewer_a.id,
+    )
 
 
 def _staff_rules(app):
@@ -114,6 +126,7 @@ def _url(app, rule, sample: Sample) -> str:
         "notice_id": sample.draft_id if rule.endpoint in ON_DRAFT else sample.notice_id,
         "objection_id": sample.objection_id,
         "region_id": sample.region_id,
+        "user_id": sample.user_id,
         "program": "dibao",
     }
     with app.test_request_context():
