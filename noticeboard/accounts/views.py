@@ -88,7 +88,8 @@ def users():
         except DomainError as error:
             show_errors(form, error)
         else:
-            flash(f"已创建用户 {user.username}", "success")
+            # No name in a flash: the session cookie that carries it is readable by its holder.
+            flash(f"已创建{user.role.label}账号，请将初始密码当面告知本人", "success")
             return redirect(url_for("accounts.users"))
     return render_template(
         "accounts/users.html", form=form, users=services.users_in_scope(current_user)
