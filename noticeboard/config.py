@@ -44,8 +44,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a clerk's working day on one form
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed logins allowed per client address before a pause.
-    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    # Failed logins allowed per client address before a pause. A township office shares one
+    # public address, so this is several staff members' worth of typing mistakes.
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "20 per 5 minutes")
+    # Failed logins allowed per account (from any address) before that account is paused.
+    LOGIN_ACCOUNT_FAILURE_LIMIT = os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "5 per 5 minutes")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed; 0 ignores
+    # the headers (a client could write them itself).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # A staff session ends after this long without a request, and after this long in any case.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))

@@ -19,17 +19,33 @@ login_manager.unauthorized_handler(sessions.send_to_login)
 bp.before_app_request(sessions.end_timed_out_session)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
+def _failed(response) -> bool:
+    # Only failed attempts count: a failed login re-renders the form, a good one redirects.
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    """The account a login names; case-insensitive, so "Lin" and "lin" share one count."""
+    return "account:" + request.form.get("username", "").strip().lower()
 
 
 @bp.route("/login", methods=["GET", "POST"])
+# Per address: one machine guessing at many accounts. Behind a reverse proxy the address is
+# the client's only when TRUSTED_PROXIES says how many proxies to look through.
 @limiter.limit(
-    _login_limit,
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
     methods=["POST"],
-    # Only failed attempts count: a failed login re-renders the form, a good one redirects.
-    deduct_when=lambda response: response.status_code != 302,
-    error_message="登录失败次数过多，请 5 分钟后再试",
+    deduct_when=_failed,
+    error_message="登录失败次数过多，请稍后再试",
+)
+# Per account: many machines guessing at one account. Pausing one account leaves colleagues
+# behind the same office address free to log in.
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_FAILURE_LIMIT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="该账号登录失败次数过多，已暂停登录，请稍后再试或联系管理员",
 )
 def login():
     form = LoginForm()

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template, request, url_for
 from werkzeug import exceptions as werkzeug_errors
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from noticeboard.core.errors import Forbidden, NotFound
 
@@ -25,6 +26,10 @@ ERROR_TITLES = {
 
 def init_security(app: Flask) -> None:
     app.add_template_global(public_url)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Each proxy appends the address it saw; only the last `proxies` entries are believed,
+        # so a client cannot pick its own address (and rate-limit count) by sending the header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.after_request
     def set_security_headers(response):
