@@ -54,7 +54,7 @@ def test_a_password_that_is_long_and_uncommon_is_accepted(app, world):
 
 
 @pytest.mark.parametrize("password", ["a123456789", "Password123", "woaini1314", "aaaaaaaaaaaa"])
-def test_the_command_line_refuses_common_passwords_too(world, password):
+def test_create_user_refuses_them_for_the_command_line_too(world, password):
     with pytest.raises(ValidationFailed) as refused:
         create_user("lin", password, Role.CLERK, world.township_a)
     assert refused.value.errors["password"]
