@@ -5,7 +5,7 @@ from decimal import Decimal
 from flask import Flask
 
 from noticeboard.audit.models import AuditEntry
-from noticeboard.config import INSTANCE_DIR, Config
+from noticeboard.config import INSTANCE_DIR, Config, follow_public_address
 from noticeboard.core.dates import CHINA
 from noticeboard.core.permissions import template_can
 
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    follow_public_address(app.config)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
     from noticeboard import models  # noqa: F401  (registers every table on the metadata)

@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -38,6 +39,7 @@ class Config:
     SECRET_KEY = _secret_key()
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Also on whenever PUBLIC_BASE_URL is https (follow_public_address).
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -46,11 +48,28 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed logins allowed per client address before a pause.
-    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    # Failed logins allowed per client address before a pause. A township office shares one
+    # public address, so this is several staff members' worth of typing mistakes.
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "20 per 5 minutes")
+    # Failed logins allowed per account (from any address) before that account is paused.
+    LOGIN_ACCOUNT_FAILURE_LIMIT = os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "5 per 5 minutes")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed; 0 ignores
+    # the headers (a client could write them itself).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # A staff session ends after this long without a request, and after this long in any case.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     # Where residents reach this site; printed in PDFs and QR codes, used in feeds and the API.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Days an ended 7-day notice stays readable online before it leaves public view.
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
     # Objections raised online, per client address.
     OBJECTION_LIMIT = os.environ.get("OBJECTION_LIMIT", "5 per hour")
+
+
+def follow_public_address(config) -> None:
+    """Settings that follow from PUBLIC_BASE_URL once overrides are in: a site served over
+    HTTPS sends its cookies over HTTPS only."""
+    if urlsplit(config["PUBLIC_BASE_URL"]).scheme == "https":
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True

@@ -28,6 +28,7 @@ class Sample:
     change_id: int
     village_id: int
     code: str
+    user_id: int
 
 
 @pytest.fixture
@@ -59,6 +60,7 @@ def sample(world, factory) -> Sample:
         change.id,
         world.village_a.id,
         notice.verification_code,
+        world.reviewer_a.id,
     )
 
 
@@ -72,6 +74,7 @@ def url_of(app, rule, sample: Sample) -> str:
         "township_id": sample.region_id,
         "village_id": sample.village_id,
         "code": sample.code,
+        "user_id": sample.user_id,
         "program": "dibao",
     }
     with app.test_request_context():

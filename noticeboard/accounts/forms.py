@@ -1,8 +1,8 @@
-"""Login and user administration forms."""
+"""Login, password and user administration forms."""
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from noticeboard.accounts.models import Role
 
@@ -10,6 +10,27 @@ from noticeboard.accounts.models import Role
 class LoginForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=40)])
     password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "当前密码",
+        validators=[DataRequired("请填写当前密码"), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "新密码",
+        validators=[DataRequired("请填写新密码"), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "再次输入新密码",
+        validators=[
+            DataRequired("请再次输入新密码"),
+            EqualTo("new_password", "再次输入新密码：两次输入的新密码不一致"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class UserForm(FlaskForm):

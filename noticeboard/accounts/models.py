@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from noticeboard.accounts.permissions import role_refusal
@@ -24,12 +24,19 @@ class User(UserMixin, db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised to end every session of the account at once (logout, new password, disabled):
+    # a session carries the generation it started in, and an older one is refused.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     region: Mapped[Region] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of disabled accounts
         return self.is_enabled
+
+    def get_id(self) -> str:
+        """The session token (Flask-Login's "alternative token"): id and session generation."""
+        return f"{self.id}:{self.session_generation}"
 
     def refusal(self, action, obj=None) -> str | None:
         """Why this user may not do `action` (on `obj`); asked by core.permissions."""

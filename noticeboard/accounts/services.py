@@ -1,17 +1,20 @@
-"""Creating accounts and checking logins."""
+"""Creating accounts, checking logins, passwords and ending an account's sessions."""
 
 from sqlalchemy import select
 
 from noticeboard.accounts.models import Role, User
-from noticeboard.accounts.passwords import hash_password, needs_rehash, verify_password
+from noticeboard.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def create_user(
@@ -22,8 +25,8 @@ def create_user(
     errors: dict[str, list[str]] = {}
     if not username or len(username) > 40 or not username.isascii() or " " in username:
         errors["username"] = ["用户名：请使用 1 至 40 个英文字母、数字或符号，不含空格"]
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"密码：至少 {MIN_PASSWORD_LENGTH} 个字符"]
+    if problems := password_problems(password, username):
+        errors["password"] = problems
     if region.level != role.region_level:
         errors["region"] = [f"所属区划：{role.label}须绑定到{role.region_level.label}"]
     if errors:
@@ -68,10 +71,53 @@ def users_in_scope(admin) -> list[User]:
     )
 
 
-def load_user(user_id: str) -> User | None:
-    """The account behind a session (Flask-Login's user loader)."""
-    number = parse_id(user_id)
-    return db.session.get(User, number) if number is not None else None
+def set_user_enabled(admin, user_id: int, enabled: bool) -> User:
+    """An administrator disables (or enables again) an account of their scope. Disabling ends
+    the account's sessions for good: enabling it later does not revive them."""
+    require(admin, Action.ADMINISTER)
+    user = db.session.scalar(
+        select(User).join(User.region).where(User.id == user_id, scope_clause(admin))
+    )
+    if user is None:
+        raise NotFound("未找到该用户")
+    if user.id == admin.id and not enabled:
+        raise DomainError("不能停用自己的账号：请由另一位管理员操作")
+    if user.is_enabled and not enabled:
+        user.session_generation += 1
+    user.is_enabled = enabled
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user sets a new password; every session of the account ends (the caller starts a
+    new one for the browser the change was made in)."""
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationFailed({"current_password": ["当前密码：不正确"]})
+    if problems := password_problems(new_password, user.username, "新密码"):
+        raise ValidationFailed({"new_password": problems})
+    user.password_hash = hash_password(new_password)
+    user.session_generation += 1
+    db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    """Logout: every session of the account ends, including copies of its cookie elsewhere."""
+    user.session_generation += 1
+    db.session.commit()
+
+
+def load_user(token: str) -> User | None:
+    """The enabled account behind a session token "<id>:<generation>" (Flask-Login's user
+    loader); None when the account has ended its sessions since, or the token is malformed."""
+    user_id, _, generation = (token or "").partition(":")
+    number, generation = parse_id(user_id), parse_id(generation)
+    if number is None or generation is None:
+        return None
+    user = db.session.get(User, number)
+    if user is None or not user.is_enabled or user.session_generation != generation:
+        return None
+    return user
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -6,6 +6,7 @@ from flask import Flask, abort, current_app, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug import exceptions as werkzeug_errors
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from noticeboard.core.errors import Forbidden, NotFound
@@ -38,8 +39,18 @@ class RecordIdConverter(IntegerConverter):
     regex = r"[0-9]{1,18}"
 
 
+HSTS = "max-age=31536000"
+
+
 def init_security(app: Flask) -> None:
     app.add_template_global(public_url)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Each proxy appends the address it saw; only the last `proxies` entries are believed,
+        # so a client cannot pick its own address (and rate-limit count) by sending the header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    # A site published over HTTPS tells browsers never to use plain HTTP for it again (for a
+    # year), so a café Wi-Fi cannot strip the HTTPS from a clerk's login.
+    https = urlsplit(app.config["PUBLIC_BASE_URL"]).scheme == "https"
 
     @app.before_request
     def refuse_nul_bytes():
@@ -58,6 +69,8 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        if https:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.endpoint and not request.endpoint.startswith(("portal.", "static")):
             # Staff pages hold personal data: keep them out of shared caches and history.
             response.headers.setdefault("Cache-Control", "no-store")

@@ -17,6 +17,9 @@ DECIDERS = {COUNTY, ADMIN}
 
 # endpoint: the roles that may use it (inside their own scope).
 STAFF_ROUTES = {
+    "accounts.disable_user": {ADMIN},
+    "accounts.enable_user": {ADMIN},
+    "accounts.password": ANY,
     "accounts.users": {ADMIN},
     "audit.index": {COUNTY, ADMIN},
     "cases.change": ANY,
@@ -71,7 +74,7 @@ PUBLIC_ROUTES = {
     "printing.public_pdf",
     "static",
 }
-RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id", "change_id"}
+RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id", "change_id", "user_id"}
 # Maker/checker on the sample itself: its objection is against a case clerk_a entered.
 MAKER_REFUSED = {("notices.objection", "POST", CLERK)}
 
