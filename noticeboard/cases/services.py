@@ -257,7 +257,9 @@ def delete_case(user, case_id: int, expected_version: int) -> None:
     require(user, Action.EDIT_CASES)
     case = get_case(user, case_id)
     if case.version != expected_version:
-        raise _stale(case)
+        # The refusal of a delete is flashed (kept in the readable session cookie): it names
+        # no one, unlike the edit form's message, which stays on the page.
+        raise StaleCase("删除未成功：该案件在您打开此页后已被修改，请重新打开案件核对后再操作")
     if case.status != CaseStatus.DRAFT or is_listed_on_a_notice(case):
         raise DomainError("只能删除从未列入公示的草稿案件；已列入公示的案件请办理终止")
     audit.record(
