@@ -14,7 +14,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from noticeboard.audit.models import register_field_labels
 from noticeboard.core.enums import LabelledStrEnum
@@ -158,6 +158,8 @@ class Case(db.Model):
 
     applicant_name: Mapped[str] = mapped_column(String(80), index=True)
     applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    # The ID backwards, so "the last 6 digits" is an indexed prefix lookup, not a scan.
+    applicant_id_reversed: Mapped[str | None] = mapped_column(String(18), index=True)
     applicant_phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(200))
 
@@ -198,6 +200,11 @@ class Case(db.Model):
     # from an older copy fails instead of overwriting the first one's save.
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
+    @validates("applicant_id_number")
+    def _keep_reversed(self, _key, value: str) -> str:
+        self.applicant_id_reversed = value[::-1] if value else None
+        return value
+
     @property
     def listed_amount(self) -> Decimal | None:
         """The amount a notice lists for the case: per month for 低保 (the household's amount)
@@ -228,10 +235,16 @@ class CaseMember(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(80))
     id_number: Mapped[str] = mapped_column(String(18), index=True)
+    id_number_reversed: Mapped[str | None] = mapped_column(String(18), index=True)
     relation: Mapped[str] = mapped_column(String(10))
     covered: Mapped[bool] = mapped_column(Boolean, default=True)
 
     case: Mapped[Case] = relationship(back_populates="members")
+
+    @validates("id_number")
+    def _keep_reversed(self, _key, value: str) -> str:
+        self.id_number_reversed = value[::-1] if value else None
+        return value
 
 
 class ProgramLimit(db.Model):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, union
+from sqlalchemy import Select, select, union
 from sqlalchemy.orm import selectinload
 
 from noticeboard.cases.models import (
@@ -199,24 +199,30 @@ def _check_distinct_people(values: dict, members: list[MemberInput]) -> None:
         seen[member.id_number] = f"家庭成员第 {index} 行"
 
 
+def open_cases_holding(id_numbers: list[str]) -> Select:
+    """Open 低保/特困 cases whose applicant or a member has one of `id_numbers`.
+
+    Two lookups on the ID indexes, then the few cases they name: an OR of the two lets the
+    planner walk every open case of the programs instead (38 ms at 100,000 cases).
+    """
+    holding = union(
+        select(Case.id).where(Case.applicant_id_number.in_(id_numbers)),
+        select(CaseMember.case_id).where(CaseMember.id_number.in_(id_numbers)),
+    )
+    return (
+        select(Case)
+        .where(Case.id.in_(holding))
+        .where(Case.program.in_(EXCLUSIVE_PROGRAMS))
+        .where(Case.status.in_(OPEN_STATUSES))
+    )
+
+
 def _check_not_in_other_case(values: dict, members: list[MemberInput], case_id: int | None):
     """One person, one open 低保/特困 case (特困 persons are not also counted in 低保)."""
     if values["program"] not in EXCLUSIVE_PROGRAMS:
         return
     ids = [values["applicant_id_number"], *(m.id_number for m in members)]
-    # Two lookups on the ID indexes, then the few cases they name: an OR of the two would
-    # let the planner scan every open case of the programs instead (38 ms at 100,000 cases).
-    holding = union(
-        select(Case.id.label("case_id")).where(Case.applicant_id_number.in_(ids)),
-        select(CaseMember.case_id).where(CaseMember.id_number.in_(ids)),
-    ).subquery()
-    query = (
-        select(Case)
-        .where(Case.id.in_(select(holding.c.case_id)))
-        .where(Case.program.in_(EXCLUSIVE_PROGRAMS))
-        .where(Case.status.in_(OPEN_STATUSES))
-        .options(selectinload(Case.members))
-    )
+    query = open_cases_holding(ids).options(selectinload(Case.members))
     if case_id is not None:
         query = query.where(Case.id != case_id)
     other = db.session.scalars(query.order_by(Case.id)).first()

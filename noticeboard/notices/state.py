@@ -4,7 +4,7 @@ notice a case was last listed on."""
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from noticeboard.cases.models import Case
@@ -109,9 +109,8 @@ def get_notice(user, notice_id: int) -> Notice:
     return notice
 
 
-def latest_notices(case_ids) -> dict[int, Notice]:
-    """The newest published 7-day notice listing each case (withdrawn ones do not count), for
-    many cases in two queries; `case_ids` is a list or a subquery of case ids."""
+def latest_notices_query(case_ids) -> Select:
+    """(case id, notice id) of the newest published 7-day notice listing each case."""
     ranked = (
         select(
             NoticeEntry.case_id,
@@ -128,11 +127,13 @@ def latest_notices(case_ids) -> dict[int, Notice]:
         .where(Notice.status == NoticeStatus.PUBLISHED)
         .subquery()
     )
-    latest = dict(
-        db.session.execute(
-            select(ranked.c.case_id, ranked.c.notice_id).where(ranked.c.rank == 1)
-        ).all()
-    )
+    return select(ranked.c.case_id, ranked.c.notice_id).where(ranked.c.rank == 1)
+
+
+def latest_notices(case_ids) -> dict[int, Notice]:
+    """The newest published 7-day notice listing each case (withdrawn ones do not count), for
+    many cases in two queries; `case_ids` is a list or a subquery of case ids."""
+    latest = dict(db.session.execute(latest_notices_query(case_ids)).all())
     notices = {
         notice.id: notice
         for notice in db.session.scalars(
