@@ -5,6 +5,7 @@ Every wait is bounded, so a stuck page fails the test instead of hanging CI.
 """
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,24 @@ PHONE = {
     "has_touch": True,
     "locale": "zh-CN",
 }
+# The screens every public page is judged on: two common Android phones and an office PC.
+SCREENS = {
+    "360": {
+        "viewport": {"width": 360, "height": 640},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "390": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "1280": {"viewport": {"width": 1280, "height": 800}},
+}
+# Screenshots the run leaves for a person to look at (git-ignored).
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +114,32 @@ def office_pc(browser):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def open_screen(browser, live_server) -> Callable:
+    """open_screen("360", large=True) → a fresh page on that screen, in 长者模式 if `large`.
+
+    长者模式 is the site's own cookie, set here as the mode's link would set it."""
+    contexts = []
+
+    def open_page(screen: str, large: bool = False):
+        context = browser.new_context(locale="zh-CN", **SCREENS[screen])
+        contexts.append(context)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+        if large:
+            context.add_cookies([{"name": "text_size", "value": "large", "url": live_server}])
+        return context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
