@@ -18,7 +18,7 @@ from noticeboard.extensions import db
 from noticeboard.notices import services as notices
 from noticeboard.notices.models import NoticeKind
 from noticeboard.regions.models import RegionLevel
-from noticeboard.regions.services import create_region
+from noticeboard.regions.services import create_region, find_region_by_names
 
 # 22 characters: a village of a Mongolian autonomous prefecture, written out in full.
 LONG_VILLAGE = "博尔塔拉蒙古自治州温泉县哈日布呼镇加尕斯台村"
@@ -48,8 +48,10 @@ class Built:
 
 
 def long_village(world):
-    village = create_region(LONG_VILLAGE, RegionLevel.VILLAGE, world.township_a)
-    db.session.commit()
+    village = find_region_by_names(world.county.name, world.township_a.name, LONG_VILLAGE)
+    if village is None:
+        village = create_region(LONG_VILLAGE, RegionLevel.VILLAGE, world.township_a)
+        db.session.commit()
     return village
 
 

@@ -49,6 +49,13 @@ SCREENS = {
 }
 # Screenshots the run leaves for a person to look at (git-ignored).
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# axe-core, installed for the tests only by `npm ci` in tests/browser (make test does it).
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, and axe's best practices (landmarks, one h1, …).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_IMPACTS = ("critical", "serious", "moderate", "minor")
+# One line per page checked, printed at the end of the run.
+AXE_SUMMARY: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -123,8 +130,9 @@ def open_screen(browser, live_server) -> Callable:
     长者模式 is the site's own cookie, set here as the mode's link would set it."""
     contexts = []
 
-    def open_page(screen: str, large: bool = False):
-        context = browser.new_context(locale="zh-CN", **SCREENS[screen])
+    def open_page(screen: str, large: bool = False, bypass_csp: bool = False):
+        # bypass_csp: only for injecting axe-core, which the site's CSP rightly refuses.
+        context = browser.new_context(locale="zh-CN", bypass_csp=bypass_csp, **SCREENS[screen])
         contexts.append(context)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
@@ -143,3 +151,31 @@ def open_screen(browser, live_server) -> Callable:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def run_axe(page, where: str) -> list[dict]:
+    """Run axe-core on the page; record a summary line; return the violations."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core missing at {AXE}: run `npm ci` in tests/browser (make test does)")
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = results["violations"]
+    counts = {impact: 0 for impact in AXE_IMPACTS}
+    for violation in violations:
+        counts[violation["impact"]] += len(violation["nodes"])
+    rules = ", ".join(f"{v['id']}({v['impact']})" for v in violations) or "-"
+    AXE_SUMMARY.append(
+        f"axe {where}: {len(violations)} rules violated; nodes by impact "
+        + " ".join(f"{impact}={counts[impact]}" for impact in AXE_IMPACTS)
+        + f"; passes={len(results['passes'])}; rules: {rules}"
+    )
+    return violations
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_SUMMARY:
+        terminalreporter.section("axe-core accessibility summary")
+        for line in AXE_SUMMARY:
+            terminalreporter.write_line(line)
