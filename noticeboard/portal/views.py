@@ -9,7 +9,7 @@ from noticeboard.core.security import public_host, safe_next
 from noticeboard.core.types import utcnow
 from noticeboard.extensions import limiter
 from noticeboard.notices import objections
-from noticeboard.portal import services
+from noticeboard.portal import search, services
 from noticeboard.portal.forms import ObjectionForm
 from noticeboard.regions.models import RegionLevel
 
@@ -22,7 +22,12 @@ PUBLIC_CACHE = "public, max-age=60"
 
 @bp.route("/")
 def home():
-    return render_template("portal/home.html", townships=services.townships())
+    """The townships, and the villages matching `q` (a GET form: works without JavaScript)."""
+    text = request.args.get("q", "")
+    found = search.find_villages(text) if text.strip() else None
+    return render_template(
+        "portal/home.html", townships=services.townships(), q=text[: search.QUERY_MAX], found=found
+    )
 
 
 @bp.route("/townships/<int:township_id>")

@@ -78,14 +78,12 @@ def _seven_day(world, factory, program: Program, names: list[str], day=None) -> 
 
 def seven_day_dibao(world, factory) -> Built:
     """拟保公示 of 低保 households, in force today."""
-    return Built(_seven_day(world, factory, Program.DIBAO, LONG_NAMES),
-        len(LONG_NAMES))
+    return Built(_seven_day(world, factory, Program.DIBAO, LONG_NAMES), len(LONG_NAMES))
 
 
 def seven_day_tekun(world, factory) -> Built:
     """拟认定公示 of 特困 persons: the widest column labels (基本生活标准（元/月）…)."""
-    return Built(_seven_day(world, factory, Program.TEKUN, LONG_NAMES),
-        len(LONG_NAMES))
+    return Built(_seven_day(world, factory, Program.TEKUN, LONG_NAMES), len(LONG_NAMES))
 
 
 def roster_dibao(world, factory) -> Built:
