@@ -5,10 +5,14 @@ Everything a public page shows about a notice comes from its frozen online snaps
 publication is all a resident can ever see.
 """
 
+import io
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
+import segno
 from sqlalchemy import select
 
 from noticeboard.core.dates import CHINA, chinese_date, local_today
@@ -102,6 +106,28 @@ class PublicNotice:
     @property
     def accepts_objections(self) -> bool:
         return self.kind == NoticeKind.PRE_APPROVAL and self.state == NoticeState.IN_FORCE
+
+    @property
+    def summary(self) -> str:
+        """One sentence for link previews and search engines: the notice, its totals and
+        dates, never a name or an ID."""
+        content = self.content
+        totals = content["totals"] or {}
+        count = totals.get("households", 0)
+        unit = {"dibao": "户", "tekun": "人", "linshi": "人次"}[content["program"]]
+        figures = f"共 {count} {unit}"
+        if totals.get("persons"):
+            figures += f" {totals['persons']} 人"
+        if totals.get("amount"):
+            per = "" if self.kind == NoticeKind.LINSHI_LIST else "每月"
+            figures += f"，{per}合计 {Decimal(totals['amount']):,.2f} 元"
+        when = f"公示期{self.period_text}" if self.period_text else None
+        if self.month_text:
+            when = f"{self.month_text}发放"
+        parts = [figures, when]
+        if self.accepts_objections:
+            parts.append("公示期内可在线提出异议")
+        return f"{self.title}：" + "，".join(part for part in parts if part) + "。"
 
     @property
     def successor(self) -> "PublicNotice | None":
@@ -219,10 +245,34 @@ def public_notice(notice_id: int, today: date | None = None) -> PublicNotice:
     return present(notice, today)
 
 
+# Verification codes are base32 (A-Z, 2-7; notices.snapshot.verification_code), which has no
+# 0 or 1: a resident who types them means the letters O and I.
+CONFUSABLE_DIGITS = str.maketrans({"0": "O", "1": "I"})
+
+
+def normalise_verification_code(text: str | None) -> str:
+    """A verification code as typed → as printed, ABCD-EFGH: full-width characters folded,
+    lower case raised, spaces, dashes and other marks dropped, 0 and 1 read as O and I."""
+    folded = unicodedata.normalize("NFKC", text or "").upper()
+    code = "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+    code = code.translate(CONFUSABLE_DIGITS)
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
 def verify_code(code: str, today: date | None = None) -> PublicNotice | None:
     """The published notice with this verification code (核验码), whatever its state."""
-    notice = notices.find_by_code(code)  # drafts have no code, so a match is published
+    # Drafts have no code, so a match is published.
+    notice = notices.find_by_code(normalise_verification_code(code))
     return present(notice, today) if notice is not None else None
+
+
+def qr_svg(url: str) -> bytes:
+    """A QR code of `url` as a standalone SVG, to print or scan from the screen."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        out, kind="svg", scale=4, border=4, xmldecl=False, title="本公示网址"
+    )
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- objection receipts

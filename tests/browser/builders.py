@@ -15,8 +15,9 @@ from stdnum.cn import ric
 from noticeboard.cases.models import Program
 from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
+from noticeboard.notices import objections
 from noticeboard.notices import services as notices
-from noticeboard.notices.models import NoticeKind
+from noticeboard.notices.models import Notice, NoticeKind
 from noticeboard.regions.models import RegionLevel
 from noticeboard.regions.services import create_region, find_region_by_names
 
@@ -124,6 +125,36 @@ def thousand_rows(world, factory) -> Built:
 def fifty_rows(world, factory) -> Built:
     names = [LONG_NAMES[i % len(LONG_NAMES)] for i in range(50)]
     return Built(_seven_day(world, factory, Program.DIBAO, names), 50)
+
+
+def public_pages(world, factory) -> tuple[list[str], int]:
+    """Every kind of public page, in the states a resident meets them, and the id of a
+    7-day notice in force (for its objection form)."""
+    notice = seven_day_dibao(world, factory)
+    roster = roster_dibao(world, factory)
+    listing = linshi_list(world, factory)
+    objection = objections.raise_objection(notice.notice_id, "该户家中有两辆小轿车，请核实。")
+    db.session.commit()
+    code = db.session.get(Notice, notice.notice_id).verification_code
+    village = long_village(world)
+    return [
+        "/",
+        "/?q=dfc",
+        "/?q=qqqq",
+        f"/townships/{world.township_a.id}",
+        f"/villages/{village.id}",
+        f"/notices/{notice.notice_id}",
+        f"/notices/{roster.notice_id}",
+        f"/notices/{listing.notice_id}",
+        "/verify",
+        f"/verify?code={code}",
+        "/verify?code=AAAA-AAAA",
+        "/objections/lookup",
+        f"/objections/lookup?receipt={objection.receipt_no}",
+        "/objections/lookup?receipt=YY-NOTAREAL",
+        "/no-such-page",
+        "/login",
+    ], notice.notice_id
 
 
 # Every kind of notice residents can open, with the program variants that change its columns.

@@ -9,44 +9,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from noticeboard.extensions import db
 from noticeboard.notices import objections
 from noticeboard.notices.models import ObjectionChannel
-from tests.browser.builders import linshi_list, long_village, roster_dibao, seven_day_dibao
+from tests.browser.builders import public_pages, seven_day_dibao
 from tests.browser.conftest import run_axe
 
 pytestmark = pytest.mark.browser
 
 SERIOUS = ("serious", "critical")
 OBJECTION = "该户儿子在县城开了超市，家庭经济条件较好，请核实。"
-
-
-def public_pages(world, factory) -> list[str]:
-    """Every kind of public page, in the states a resident meets them."""
-    notice = seven_day_dibao(world, factory)
-    roster = roster_dibao(world, factory)
-    listing = linshi_list(world, factory)
-    objection = objections.raise_objection(notice.notice_id, OBJECTION)
-    db.session.commit()
-    code = db.session.get(type(objection.notice), notice.notice_id).verification_code
-    village = long_village(world)
-    return [
-        "/",
-        "/?q=dfc",
-        f"/townships/{world.township_a.id}",
-        f"/villages/{village.id}",
-        f"/notices/{notice.notice_id}",
-        f"/notices/{roster.notice_id}",
-        f"/notices/{listing.notice_id}",
-        "/verify",
-        f"/verify?code={code}",
-        "/verify?code=AAAA-AAAA",
-        "/objections/lookup",
-        f"/objections/lookup?receipt={objection.receipt_no}",
-        "/objections/lookup?receipt=YY-NOTAREAL",
-        "/no-such-page",
-        "/login",
-    ], notice.notice_id
 
 
 def serious_violations(page: Page, where: str) -> list[str]:
