@@ -146,8 +146,12 @@ TAP_TARGETS_JS = """() => {
 }"""
 
 
+def slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+
+
 def test_large_text_mode_is_at_least_18px_with_44px_targets_and_stays_on(
-    world, factory, live_server, open_screen
+    world, factory, live_server, open_screen, screenshot_dir
 ):
     paths, notice_id = public_pages(world, factory)
     page = open_screen("360")
@@ -161,6 +165,7 @@ def test_large_text_mode_is_at_least_18px_with_44px_targets_and_stays_on(
         if path == "/login":
             continue  # staff page: large-text mode is for residents
         page.goto(live_server + path)
+        page.screenshot(path=screenshot_dir / f"page-{slug(path)}-360-large.png", full_page=True)
         # It stays on: every page is in large text, with the way back to normal size.
         expect(page.locator("body")).to_have_class(re.compile(r"\blarge-text\b"))
         expect(page.get_by_role("link", name="标准字号")).to_be_visible()
