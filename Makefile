@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON ?= python3
 export FLASK_APP := app
 
-.PHONY: run test setup system system-test lint
+.PHONY: run test setup system system-test browser-deps lint
 
 run: system setup
 	$(VENV)/bin/flask db upgrade
@@ -13,7 +13,7 @@ run: system setup
 	@echo "noticeboard: open http://127.0.0.1:5000  (staff login: http://127.0.0.1:5000/login)"
 	$(VENV)/bin/flask run --host 127.0.0.1 --port 5000
 
-test: system-test setup
+test: system-test setup browser-deps
 	scripts/test-all.sh
 
 setup: $(VENV)/.installed
@@ -22,6 +22,13 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# axe-core for the accessibility tests, pinned by tests/browser/package-lock.json.
+browser-deps: tests/browser/node_modules/.installed
+
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
 	touch $@
 
 system:

@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
     from noticeboard import models  # noqa: F401  (registers every table on the metadata)
+    from noticeboard.core.compression import init_compression
     from noticeboard.core.logging import install as install_log_redaction
     from noticeboard.core.security import RecordIdConverter, init_security
     from noticeboard.extensions import csrf, db, limiter, login_manager, migrate
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录"
     init_security(app)
+    init_compression(app)
     # Request lines (werkzeug) and errors (the app's logger) are both redacted.
     install_log_redaction("werkzeug", app.logger.name, "sqlalchemy")
 

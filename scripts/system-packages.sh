@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages noticeboard needs, when missing: `run` for serving and printing,
-# `test` adds PostgreSQL (pg_virtualenv), Chromium for browser tests and poppler's pdftotext.
+# `test` adds PostgreSQL (pg_virtualenv), Chromium for browser tests, poppler's pdftotext
+# and npm (axe-core for the accessibility tests).
 set -euo pipefail
 
 want=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
 if [ "${1:-run}" = "test" ]; then
     want+=(postgresql postgresql-common chromium poppler-utils)
+fi
+# npm installs axe-core for the accessibility tests (any Node.js that brings npm will do).
+if [ "${1:-run}" = "test" ] && ! command -v npm >/dev/null; then
+    want+=(npm)
 fi
 # Debian's python3 needs python3-venv for `python3 -m venv`; pyenv or python.org builds do not.
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then

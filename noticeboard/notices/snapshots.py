@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import re
+import unicodedata
 from datetime import date, datetime, time
 
 from noticeboard.audit import services as audit
@@ -46,11 +47,14 @@ def verification_code(sha256: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def normalise_code(text: str) -> str:
-    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
-    # Residents copy 0/1 for O/I; base32 has neither digit.
-    cleaned = cleaned.replace("0", "O").replace("1", "I")
-    return f"{cleaned[:4]}-{cleaned[4:8]}" if len(cleaned) == 8 else cleaned
+def normalise_code(text: str | None) -> str:
+    """A verification code as typed → as printed, ABCD-EFGH: full-width characters folded,
+    lower case raised, spaces, dashes and other marks dropped; 0 and 1 read as O and I,
+    since base32 has neither digit and residents copy O/I as 0/1."""
+    folded = unicodedata.normalize("NFKC", text or "").upper()
+    code = "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+    code = code.replace("0", "O").replace("1", "I")
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 
 
 TITLES = {

@@ -5,10 +5,13 @@ Everything a public page shows about a notice comes from its frozen online snaps
 publication is all a resident can ever see.
 """
 
+import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
+import segno
 from sqlalchemy import select
 
 from noticeboard.core.dates import CHINA, chinese_date, local_today
@@ -103,6 +106,28 @@ class PublicNotice:
     @property
     def accepts_objections(self) -> bool:
         return self.kind == NoticeKind.PRE_APPROVAL and self.state == NoticeState.IN_FORCE
+
+    @property
+    def summary(self) -> str:
+        """One sentence for link previews and search engines: the notice, its totals and
+        dates, never a name or an ID."""
+        content = self.content
+        totals = content["totals"] or {}
+        count = totals.get("households", 0)
+        unit = {"dibao": "户", "tekun": "人", "linshi": "人次"}[content["program"]]
+        figures = f"共 {count} {unit}"
+        if totals.get("persons"):
+            figures += f" {totals['persons']} 人"
+        if totals.get("amount"):
+            per = "" if self.kind == NoticeKind.LINSHI_LIST else "每月"
+            figures += f"，{per}合计 {Decimal(totals['amount']):,.2f} 元"
+        when = f"公示期{self.period_text}" if self.period_text else None
+        if self.month_text:
+            when = f"{self.month_text}发放"
+        parts = [figures, when]
+        if self.accepts_objections:
+            parts.append("公示期内可在线提出异议")
+        return f"{self.title}：" + "，".join(part for part in parts if part) + "。"
 
     @property
     def successor(self) -> "PublicNotice | None":
@@ -224,6 +249,15 @@ def verify_code(code: str, today: date | None = None) -> PublicNotice | None:
     """The published notice with this verification code (核验码), whatever its state."""
     notice = notice_states.find_by_code(code)  # drafts have no code, so a match is published
     return present(notice, today) if notice is not None else None
+
+
+def qr_svg(url: str) -> bytes:
+    """A QR code of `url` as a standalone SVG, to print or scan from the screen."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        out, kind="svg", scale=4, border=4, xmldecl=False, title="本公示网址"
+    )
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- objection receipts

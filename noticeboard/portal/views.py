@@ -5,11 +5,11 @@ from flask import Blueprint, current_app, redirect, render_template, request
 
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.forms import show_errors
-from noticeboard.core.security import public_host, safe_next
+from noticeboard.core.security import public_host, public_url, safe_next
 from noticeboard.core.types import utcnow
 from noticeboard.extensions import limiter
 from noticeboard.notices import objections
-from noticeboard.portal import services
+from noticeboard.portal import search, services
 from noticeboard.portal.forms import ObjectionForm
 from noticeboard.regions.models import RegionLevel
 
@@ -22,7 +22,12 @@ PUBLIC_CACHE = "public, max-age=60"
 
 @bp.route("/")
 def home():
-    return render_template("portal/home.html", townships=services.townships())
+    """The townships, and the villages matching `q` (a GET form: works without JavaScript)."""
+    text = request.args.get("q", "")
+    found = search.find_villages(text) if text.strip() else None
+    return render_template(
+        "portal/home.html", townships=services.townships(), q=text[: search.QUERY_MAX], found=found
+    )
 
 
 @bp.route("/townships/<int:township_id>")
@@ -72,6 +77,16 @@ def _notice_page(shown: services.PublicNotice, form: ObjectionForm | None, statu
 def notice(notice_id: int):
     shown = services.public_notice(notice_id)
     return _notice_page(shown, ObjectionForm() if shown.accepts_objections else None)
+
+
+@bp.route("/notices/<int:notice_id>/qr.svg")
+def notice_qr(notice_id: int):
+    """The QR code of the notice's public address (PUBLIC_BASE_URL, never the Host header)."""
+    shown = services.public_notice(notice_id)
+    svg = services.qr_svg(public_url("portal.notice", notice_id=shown.id))
+    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/notices/<int:notice_id>/objections", methods=["POST"])

@@ -65,6 +65,7 @@ PUBLIC_ROUTES = {
     "portal.display",
     "portal.home",
     "portal.notice",
+    "portal.notice_qr",
     "portal.objection_lookup",
     "portal.raise_objection",
     "portal.township",

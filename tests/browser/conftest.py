@@ -5,6 +5,7 @@ Every wait is bounded, so a stuck page fails the test instead of hanging CI.
 """
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,31 @@ PHONE = {
     "has_touch": True,
     "locale": "zh-CN",
 }
+# The screens every public page is judged on: two common Android phones and an office PC.
+SCREENS = {
+    "360": {
+        "viewport": {"width": 360, "height": 640},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "390": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "1280": {"viewport": {"width": 1280, "height": 800}},
+}
+# Screenshots the run leaves for a person to look at (git-ignored).
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# axe-core, installed for the tests only by `npm ci` in tests/browser (make test does it).
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, and axe's best practices (landmarks, one h1, …).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_IMPACTS = ("critical", "serious", "moderate", "minor")
+# One line per page checked, printed at the end of the run.
+AXE_SUMMARY: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +121,61 @@ def office_pc(browser):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def open_screen(browser, live_server) -> Callable:
+    """open_screen("360", large=True) → a fresh page on that screen, in 长者模式 if `large`.
+
+    长者模式 is the site's own cookie, set here as the mode's link would set it."""
+    contexts = []
+
+    def open_page(screen: str, large: bool = False, bypass_csp: bool = False):
+        # bypass_csp: only for injecting axe-core, which the site's CSP rightly refuses.
+        context = browser.new_context(locale="zh-CN", bypass_csp=bypass_csp, **SCREENS[screen])
+        contexts.append(context)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+        if large:
+            context.add_cookies([{"name": "text_size", "value": "large", "url": live_server}])
+        return context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+def run_axe(page, where: str) -> list[dict]:
+    """Run axe-core on the page; record a summary line; return the violations."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core missing at {AXE}: run `npm ci` in tests/browser (make test does)")
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = results["violations"]
+    counts = {impact: 0 for impact in AXE_IMPACTS}
+    for violation in violations:
+        counts[violation["impact"]] += len(violation["nodes"])
+    rules = ", ".join(f"{v['id']}({v['impact']})" for v in violations) or "-"
+    AXE_SUMMARY.append(
+        f"axe {where}: {len(violations)} rules violated; nodes by impact "
+        + " ".join(f"{impact}={counts[impact]}" for impact in AXE_IMPACTS)
+        + f"; passes={len(results['passes'])}; rules: {rules}"
+    )
+    return violations
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_SUMMARY:
+        terminalreporter.section("axe-core accessibility summary")
+        for line in AXE_SUMMARY:
+            terminalreporter.write_line(line)

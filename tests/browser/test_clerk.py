@@ -45,7 +45,9 @@ def test_clerk_enters_a_household_and_a_bad_id_is_refused(live_server, office_pc
     good = resident_id("19700101")
     page.fill("#applicant_id_number", good)
     save(page)
-    expect(page.locator(".flash-success")).to_contain_text("欧阳娜娜")
+    # The message names the case, not the person (flashes travel in the session cookie).
+    expect(page.locator(".flash-success")).to_contain_text("已保存 低保-")
+    expect(page.locator("h1")).to_contain_text("欧阳娜娜")
     expect(page.locator("dl.facts")).to_contain_text("2 人")
 
     page.goto(f"{live_server}/staff/?q=欧阳")

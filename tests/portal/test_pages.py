@@ -108,9 +108,9 @@ def test_notice_page_shows_the_masked_online_snapshot(client, world, factory):
     assert "监督电话" in html and "0591-83210000" in html and "0591-87650000" in html
     assert "陈评议" in html and "刘评议" in html
     assert "新店镇人民政府" in html and "2026年11月2日" in html
-    assert f"核验码 {notice.verification_code}" in html
+    assert f'核验码 <span class="nowrap">{notice.verification_code}</span>' in html
     assert notice.sha256_online in html
-    assert '<td class="num">1,360.00</td>' in html
+    assert 'data-label="月保障金额（元）" class="num">1,360.00</td>' in html
     assert 'class="table-scroll"' in html
 
 
