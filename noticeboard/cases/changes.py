@@ -4,10 +4,9 @@ change confirms it, and only then does it reach the case and the public roster."
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from noticeboard.audit import services as audit
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import Case, CaseChange, ChangeOutcome
-from noticeboard.cases.services import apply_values, audit_view, save_edit
+from noticeboard.cases.services import apply_values, audit_case, audit_view, save_edit
 from noticeboard.cases.validation import clean_case
 from noticeboard.core.errors import DomainError, NotFound
 from noticeboard.core.permissions import Action, require
@@ -80,13 +79,6 @@ def reject_change(user, change_id: int, reason: str) -> CaseChange:
     change = _decide(user, change_id)
     reason = clean_reason(reason, "reason", "退回原因")
     _close(change, user, ChangeOutcome.REJECTED, reason)
-    audit.record(
-        AuditAction.UPDATE,
-        "case",
-        change.case_id,
-        user=user,
-        region_id=change.case.village_id,
-        note=f"退回变更 {change.id}：{reason}",
-    )
+    audit_case(AuditAction.UPDATE, change.case, user, note=f"退回变更 {change.id}：{reason}")
     db.session.commit()
     return change

@@ -6,10 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from noticeboard.audit import services as audit
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import ROSTER_STATUSES, Case, CaseStatus
-from noticeboard.cases.services import get_case
+from noticeboard.cases.services import audit_case, get_case
 from noticeboard.cases.signals import case_changed
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError
@@ -23,15 +22,8 @@ def set_case_status(case: Case, status: CaseStatus, user, note: str) -> None:
     before = {"status": case.status.label}
     case.status = status
     case.updated_by_id = user.id if user else None
-    audit.record(
-        AuditAction.UPDATE,
-        "case",
-        case.id,
-        user=user,
-        region_id=case.village_id,
-        before=before,
-        after={"status": status.label},
-        note=note,
+    audit_case(
+        AuditAction.UPDATE, case, user, before=before, after={"status": status.label}, note=note
     )
 
 

@@ -67,6 +67,11 @@ def set_ceiling(user, program: Program | str, value) -> ProgramLimit:
     return limit
 
 
+def audit_case(action: AuditAction, case: Case, user, **entry) -> None:
+    """An audit entry about the case, in the caller's transaction (region: its village)."""
+    audit.record(action, "case", case.id, user=user, region_id=case.village_id, **entry)
+
+
 def audit_view(case: Case) -> dict:
     """The case's fields as staff read them, for the before/after of the audit log."""
     fields = {
@@ -128,14 +133,7 @@ def create_case(user, program: Program | str, data: dict) -> Case:
     apply_values(case, values, members)
     db.session.add(case)
     db.session.flush()
-    audit.record(
-        AuditAction.CREATE,
-        "case",
-        case.id,
-        user=user,
-        region_id=case.village_id,
-        after=audit_view(case),
-    )
+    audit_case(AuditAction.CREATE, case, user, after=audit_view(case))
     db.session.commit()
     return case
 
@@ -176,16 +174,7 @@ def save_edit(user, case: Case, before: dict, after: dict, note: str | None = No
     except StaleDataError:
         db.session.rollback()
         raise _stale(get_case(user, case.id)) from None
-    audit.record(
-        AuditAction.UPDATE,
-        "case",
-        case.id,
-        user=user,
-        region_id=case.village_id,
-        before=before,
-        after=after,
-        note=note,
-    )
+    audit_case(AuditAction.UPDATE, case, user, before=before, after=after, note=note)
     case_changed.send(case, user=user, change="changed")
     db.session.commit()
 
@@ -213,14 +202,7 @@ def _propose_change(user, case: Case, data: dict, changes: dict) -> CaseChange:
     )
     db.session.add(change)
     db.session.flush()
-    audit.record(
-        AuditAction.CREATE,
-        "case",
-        case.id,
-        user=user,
-        region_id=case.village_id,
-        note=f"提交变更 {change.id}，待审核",
-    )
+    audit_case(AuditAction.CREATE, case, user, note=f"提交变更 {change.id}，待审核")
     db.session.commit()
     return change
 
@@ -262,14 +244,7 @@ def delete_case(user, case_id: int, expected_version: int) -> None:
         raise StaleCase("删除未成功：该案件在您打开此页后已被修改，请重新打开案件核对后再操作")
     if case.status != CaseStatus.DRAFT or is_listed_on_a_notice(case):
         raise DomainError("只能删除从未列入公示的草稿案件；已列入公示的案件请办理终止")
-    audit.record(
-        AuditAction.DELETE,
-        "case",
-        case.id,
-        user=user,
-        region_id=case.village_id,
-        before=audit_view(case),
-    )
+    audit_case(AuditAction.DELETE, case, user, before=audit_view(case))
     db.session.delete(case)
     db.session.commit()
 
