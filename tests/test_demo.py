@@ -127,7 +127,7 @@ def _check_rosters_and_approvals():
     superseded = [r for r in rosters if state.notice_state(r) == NoticeState.SUPERSEDED]
     assert superseded
     village = superseded[0].region
-    versions = roster_versions(village, superseded[0].program)
+    versions = db.session.scalars(roster_versions(village, superseded[0].program)).all()
     assert len(versions) >= 3
     assert any(v.supersede_reason == ROSTER_REASONS["terminated"] for v in versions)
     assert count(Case, Case.status == CaseStatus.TERMINATED) >= 1

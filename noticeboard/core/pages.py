@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import Select, func, select
+
+from noticeboard.extensions import db
+
 PER_PAGE = 50
 
 
@@ -11,6 +15,7 @@ class Page:
     number: int
     pages: int
     total: int
+    start: int  # how many items come before this page's first
 
     @property
     def has_previous(self) -> bool:
@@ -26,4 +31,14 @@ def page_of(items: list, number: int | None, per_page: int = PER_PAGE) -> Page:
     pages = max(1, -(-len(items) // per_page))
     number = min(max(number or 1, 1), pages)
     start = (number - 1) * per_page
-    return Page(items[start : start + per_page], number, pages, len(items))
+    return Page(items[start : start + per_page], number, pages, len(items), start)
+
+
+def page_of_query(query: Select, number: int | None, per_page: int = PER_PAGE) -> Page:
+    """Page `number` of what `query` selects, counted and cut in the database."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    number = min(max(number or 1, 1), pages)
+    start = (number - 1) * per_page
+    items = list(db.session.scalars(query.offset(start).limit(per_page)))
+    return Page(items, number, pages, total, start)

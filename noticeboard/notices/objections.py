@@ -2,7 +2,7 @@
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from noticeboard.audit import services as audit
@@ -114,7 +114,8 @@ def _store(notice: Notice, channel: ObjectionChannel, values: dict, user) -> Obj
     return objection
 
 
-def objections_in_scope(user, notice_id: int | None = None, only_open: bool = False):
+def objections_in_scope(user, notice_id: int | None = None, only_open: bool = False) -> Select:
+    """Objections of the user's scope, newest first (of one notice, or only open ones)."""
     query = (
         select(Objection)
         .join(Objection.notice)
@@ -127,7 +128,7 @@ def objections_in_scope(user, notice_id: int | None = None, only_open: bool = Fa
         query = query.where(Objection.notice_id == notice_id)
     if only_open:
         query = query.where(Objection.outcome.is_(None))
-    return list(db.session.scalars(query))
+    return query
 
 
 def get_objection(user, objection_id: int) -> Objection:

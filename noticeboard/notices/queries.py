@@ -58,6 +58,17 @@ class Dashboard:
     open_objections: int = 0
 
 
+def row_counts(notices) -> dict[int, int]:
+    """How many lines each notice lists, without loading the lines."""
+    return dict(
+        db.session.execute(
+            select(NoticeEntry.notice_id, func.count())
+            .where(NoticeEntry.notice_id.in_([n.id for n in notices]))
+            .group_by(NoticeEntry.notice_id)
+        ).all()
+    )
+
+
 def open_objection_counts(notice_ids) -> dict[int, int]:
     ids = list(notice_ids)
     if not ids:
@@ -148,13 +159,7 @@ def dashboard(user, today: date | None = None) -> Dashboard:
             .options(selectinload(Notice.superseded_by))
         )
     )
-    board.rows = dict(
-        db.session.execute(
-            select(NoticeEntry.notice_id, func.count())
-            .where(NoticeEntry.notice_id.in_([n.id for n in board.recent_lists]))
-            .group_by(NoticeEntry.notice_id)
-        ).all()
-    )
+    board.rows = row_counts(board.recent_lists)
     board.open_objections = db.session.scalar(
         select(func.count())
         .select_from(Objection)

@@ -4,7 +4,8 @@ Every change of the roster (approval, termination, a changed amount) publishes a
 version in the same transaction as the change; the previous version is superseded.
 """
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import NOTICE_PROGRAMS, ROSTER_STATUSES, Case, Program
@@ -74,12 +75,12 @@ def _roster_follows_case(case: Case, *, user, change: str) -> None:
         publish_roster(case.village, case.program, user, change)
 
 
-def roster_versions(village: Region, program: Program) -> list[Notice]:
-    return list(
-        db.session.scalars(
-            select(Notice)
-            .where(Notice.kind == NoticeKind.ROSTER, Notice.region_id == village.id)
-            .where(Notice.program == program)
-            .order_by(Notice.id.desc())
-        )
+def roster_versions(village: Region, program: Program) -> Select:
+    """Every version of the village's roster, newest first."""
+    return (
+        select(Notice)
+        .where(Notice.kind == NoticeKind.ROSTER, Notice.region_id == village.id)
+        .where(Notice.program == program)
+        .order_by(Notice.id.desc())
+        .options(selectinload(Notice.superseded_by))
     )

@@ -95,7 +95,7 @@ def build_rich_world(world, factory) -> dict[str, Notice]:
         )
         for case in (*dibao, tekun):
             approval.approve_case(world.county_officer, case.id)  # dibao roster v1 then v2
-        made["old_roster"] = rosters.roster_versions(a, Program.DIBAO)[-1]
+        made["old_roster"] = db.session.scalars(rosters.roster_versions(a, Program.DIBAO)).all()[-1]
 
     with travel(date(2026, 11, 1)):  # 临时救助 paid in October, listed afterwards
         factory.case(

@@ -8,6 +8,7 @@ from noticeboard.cases.search import villages_for
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import BLANK, show_errors
+from noticeboard.core.pages import page_of_query
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import parse_id
 from noticeboard.notices import queries
@@ -28,13 +29,19 @@ def rosters():
         abort(404)
     program = request.args.get("program")
     program = Program(program) if program in set(NOTICE_PROGRAMS) else Program.DIBAO
+    versions = (
+        page_of_query(roster_versions(village, program), parse_id(request.args.get("page")))
+        if village
+        else None
+    )
     return render_template(
         "notices/rosters.html",
         villages=villages,
         village=village,
         program=program,
         programs=NOTICE_PROGRAM_CHOICES,
-        versions=roster_versions(village, program) if village else [],
+        versions=versions,
+        rows=queries.row_counts(versions.items) if versions else {},
         current=current_roster(village, program) if village else None,
         state_of=notice_state,
     )

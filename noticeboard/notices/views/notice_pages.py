@@ -10,6 +10,7 @@ from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import flash_refusal, reason_form, show_errors
 from noticeboard.core.permissions import Action, can
 from noticeboard.core.validation import parse_id
+from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
 from noticeboard.notices import objections, queries
 from noticeboard.notices.forms import RecordObjectionForm
@@ -68,7 +69,9 @@ def _render_notice(notice, **forms):
         days_left=days_left(notice.end_date, local_today())
         if state == NoticeState.IN_FORCE and pre_approval
         else None,
-        objections=objections.objections_in_scope(current_user, notice.id) if pre_approval else [],
+        objections=db.session.scalars(objections.objections_in_scope(current_user, notice.id)).all()
+        if pre_approval
+        else [],
         name_of=queries.display_name,
         seen=draft_fingerprint(notice) if notice.is_draft else "",
         **forms,

@@ -5,6 +5,8 @@ from flask_login import current_user
 
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
+from noticeboard.core.pages import page_of_query
+from noticeboard.core.validation import parse_id
 from noticeboard.notices import objections, queries
 from noticeboard.notices.forms import ResolveObjectionForm
 from noticeboard.notices.views import bp
@@ -15,7 +17,10 @@ def objection_list():
     show_all = request.args.get("show") == "all"
     return render_template(
         "notices/objections.html",
-        objections=objections.objections_in_scope(current_user, only_open=not show_all),
+        objections=page_of_query(
+            objections.objections_in_scope(current_user, only_open=not show_all),
+            parse_id(request.args.get("page")),
+        ),
         show_all=show_all,
     )
 
