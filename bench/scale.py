@@ -1323,6 +1323,7 @@ class Result:
     status: int
     first_ms: float = 0.0
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
 
     @property
@@ -1513,13 +1514,15 @@ class Timer:
     def _count(self, *args) -> None:
         self.statements += 1
 
-    def request(self, client, url: str) -> tuple[int, float, int]:
+    def request(self, client, url: str) -> tuple[int, float, float, int]:
+        """Status, wall-clock ms, CPU ms of this process, and SQL statements of one GET."""
         before = self.statements
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         response.get_data()
         elapsed = (time.perf_counter() - start) * 1000
-        return response.status_code, elapsed, self.statements - before
+        cpu_ms = (time.process_time() - cpu) * 1000
+        return response.status_code, elapsed, cpu_ms, self.statements - before
 
 
 def time_pages(app, samples: Samples, args) -> tuple[list[Result], list[str]]:
@@ -1557,14 +1560,17 @@ def time_pages(app, samples: Samples, args) -> tuple[list[Result], list[str]]:
     for _ in range(args.rounds):
         for result in ok:
             for _ in range(budget[id(result)]):
-                _, elapsed, statements = timer.request(clients[result.role], result.page.url)
+                _, elapsed, cpu_ms, statements = timer.request(
+                    clients[result.role], result.page.url
+                )
                 result.times_ms.append(elapsed)
+                result.cpu_ms.append(cpu_ms)
                 result.statements.append(statements)
     return ok, skipped
 
 
 def warm_up(timer: Timer, clients, page: Page, role) -> Result:
-    status, elapsed, _ = timer.request(clients[role], page.url)
+    status, elapsed, _, _ = timer.request(clients[role], page.url)
     return Result(page, role, status, first_ms=elapsed)
 
 
@@ -1626,7 +1632,7 @@ def report(results: list[Result], skipped: list[str], cases_per_s, statements_pe
     print()
     print(
         f"{'page':<58} {'role':<8} {'n':>3} {'first':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'stmts':>6} {'target':>6}  ok"
+        f"{'cpu p50':>8} {'stmts':>6} {'target':>6}  ok"
     )
     for group in ("staff", "public", "api"):
         print(f"-- {group}")
@@ -1636,6 +1642,7 @@ def report(results: list[Result], skipped: list[str], cases_per_s, statements_pe
             print(
                 f"{r.page.label:<58} {r.role or '-':<8} {len(r.times_ms):>3} "
                 f"{r.first_ms:>8.1f} {r.p(0.5):>8.1f} {r.p(0.95):>8.1f} "
+                f"{statistics.median(r.cpu_ms):>8.1f} "
                 f"{statistics.median(r.statements):>6.0f} {r.target:>6}  {ok}"
             )
     ok = "yes" if cases_per_s >= TARGET_CASES_PER_S else "NO"
@@ -1771,7 +1778,7 @@ def main(argv=None) -> None:
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))  # no key file in instance/
     from flask_migrate import upgrade
 
-    facts: dict = {"machine_cpus": os.cpu_count()}
+    facts: dict = {"machine_cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         timed = Path(tmp) / "timed.sqlite3"
         if args.reuse:
@@ -1806,6 +1813,7 @@ def main(argv=None) -> None:
         started = time.perf_counter()
         results, skipped = time_pages(app, samples, args)
         facts["timing_s"] = round(time.perf_counter() - started, 1)
+        facts["load_average_after_timing"] = os.getloadavg()[0]
         cases_per_s, statements_per_case, commit_share = time_create_cases(app, args.create)
         facts["create_case_commit_share"] = round(commit_share, 2)
         with app.app_context():
