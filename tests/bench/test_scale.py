@@ -1,0 +1,34 @@
+"""Smoke test of bench/scale.py: a small county builds, every page is timed, and the last line
+is the JSON summary, so the benchmark keeps working as the app changes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_scale_bench_prints_a_json_summary_with_positive_figures(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "bench/scale.py", "--cases", "300", "--requests", "2"],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["create_cases_per_s"] > 0
+    for key in ("staff_p95_ms", "public_p95_ms", "statements"):
+        assert summary[key], key
+    timings = {**summary["staff_p95_ms"], **summary["public_p95_ms"]}
+    assert all(ms > 0 for ms in timings.values()), timings
+    assert "county /staff/approvals" in timings
+    assert "clerk /staff/cases/<int:case_id>" in timings
+    assert "/api/v1/notices" in timings
+    # Every page answered: 403s are expected for some roles, anything else is a broken page.
+    broken = [line for line in summary["not_timed"] if "answered" in line]
+    assert not broken, broken
