@@ -63,6 +63,8 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Days an ended 7-day notice stays readable online before it leaves public view.
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
+    # Notices per page of /api/v1/notices.
+    API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
     # Objections raised online, per client address.
     OBJECTION_LIMIT = os.environ.get("OBJECTION_LIMIT", "5 per hour")
 

@@ -62,8 +62,17 @@ def _region_filter():
 
 @bp.route("/notices")
 def notices():
-    shown = services.listed_notices(_region_filter())
-    return _json({"notices": [_summary(p) for p in shown], "count": len(shown)})
+    """Notices in public view, newest first, API_PAGE_SIZE a page (?page=2 …); `count` is
+    how many there are in all."""
+    page = services.listed_notices_page(_region_filter(), parse_id(request.args.get("page")))
+    return _json(
+        {
+            "notices": [_summary(p) for p in page.items],
+            "count": page.total,
+            "page": page.number,
+            "pages": page.pages,
+        }
+    )
 
 
 @bp.route("/notices/<int:notice_id>")

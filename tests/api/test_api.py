@@ -128,3 +128,22 @@ def test_feed_escapes_names_so_the_xml_stays_well_formed(app):
             tag_authority="localhost",
         )
     assert ET.fromstring(body).findtext(f"{ATOM}title") == "示范县新店<镇> & 街道社会救助公示"
+
+
+def test_the_notice_list_comes_a_page_at_a_time(app, world, factory):
+    """A whole county's list is long: the API gives it in pages, and says how many in all."""
+    for _ in range(5):
+        case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+        draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [case.id])
+        pre_approval.publish_notice(world.reviewer_a, draft.id)
+    client = app.test_client()
+    seen = []
+    app.config["API_PAGE_SIZE"] = 2
+    try:
+        for number in (1, 2, 3):
+            body = client.get(f"/api/v1/notices?page={number}").get_json()
+            assert (body["count"], body["pages"], body["page"]) == (5, 3, number)
+            seen += [item["id"] for item in body["notices"]]
+    finally:
+        app.config["API_PAGE_SIZE"] = 100
+    assert len(seen) == len(set(seen)) == 5
