@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from noticeboard.core.enums import LabelledStrEnum
@@ -37,6 +37,8 @@ def register_field_labels(labels: dict[str, str]) -> None:
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    # A record's history is read by its type and id (347,000 entries at 100,000 cases).
+    __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

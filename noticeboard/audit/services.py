@@ -1,6 +1,6 @@
 """Recording and reading audit entries."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from noticeboard.audit.models import AuditAction, AuditEntry
 from noticeboard.core.permissions import Action, require
@@ -60,18 +60,20 @@ def _record_notice_settings(region, *, user, before: dict, after: dict) -> None:
     )
 
 
-def history(user, entity_type: str, entity_id: int) -> list[AuditEntry]:
+def history_query(user, entity_type: str, entity_id: int) -> Select:
     """The entries of one record that lie in the user's scope, oldest first. Each entry is
     scoped by its own region: an id alone never reaches another township's history."""
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .join(Region, Region.id == AuditEntry.region_id)
-            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
-            .where(scope_clause(user))
-            .order_by(AuditEntry.at, AuditEntry.id)
-        )
+    return (
+        select(AuditEntry)
+        .join(Region, Region.id == AuditEntry.region_id)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .where(scope_clause(user))
+        .order_by(AuditEntry.at, AuditEntry.id)
     )
+
+
+def history(user, entity_type: str, entity_id: int) -> list[AuditEntry]:
+    return list(db.session.scalars(history_query(user, entity_type, entity_id)))
 
 
 def entries_in_scope(user, page: int = 1) -> list[AuditEntry]:

@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import text
 
+from noticeboard.audit.services import history_query
 from noticeboard.cases.search import CaseFilter, case_query
 from noticeboard.cases.validation import open_cases_holding
 from noticeboard.extensions import db
@@ -59,3 +60,8 @@ def test_search_by_the_last_digits_of_an_id_reads_the_reversed_index(world):
 def test_the_latest_notice_of_cases_is_found_through_the_case_index(world):
     plan = _plan(latest_notices_query([1, 2, 3]))
     assert not _scans(plan, "notice_entries"), plan
+
+
+def test_a_records_history_is_read_through_its_index(world):
+    plan = _plan(history_query(world.county_officer, "case", 672))
+    assert not _scans(plan, "audit_entries"), plan
