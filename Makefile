@@ -9,6 +9,7 @@ export FLASK_APP := app
 run: system setup
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask demo --if-empty
+	$(VENV)/bin/flask analyze
 	$(VENV)/bin/flask doctor || true
 	@echo "noticeboard: open http://127.0.0.1:5000  (staff login: http://127.0.0.1:5000/login)"
 	$(VENV)/bin/flask run --host 127.0.0.1 --port 5000

@@ -1,10 +1,10 @@
-"""The app's commands: each area's group (regions, users, cases, notices), plus `flask demo`
-and `flask doctor`. A failed command rolls back whatever it started (Flask removes the
+"""The app's commands: each area's group (regions, users, cases, notices), plus `flask demo`,
+`flask doctor` and `flask analyze`. A failed command rolls back whatever it started (Flask removes the
 session at the end of the app context without committing)."""
 
 import click
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from noticeboard.accounts.cli import users_cli
 from noticeboard.cases.cli import cases_cli
@@ -48,6 +48,23 @@ def doctor_command():
     click.echo("打印环境完整")
 
 
+@click.command("analyze")
+def analyze_command():
+    """Refresh the database's statistics for its query planner (daily, and after imports)."""
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    click.echo("statistics refreshed")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (regions_cli, users_cli, cases_cli, notices_cli, demo_command, doctor_command):
+    commands = (
+        regions_cli,
+        users_cli,
+        cases_cli,
+        notices_cli,
+        demo_command,
+        doctor_command,
+        analyze_command,
+    )
+    for command in commands:
         app.cli.add_command(command)

@@ -1,12 +1,15 @@
 """Flask extensions, created here and bound to the app in create_app."""
 
+import sqlite3
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, Table
+from sqlalchemy import MetaData, Table, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Deterministic constraint names, so Alembic migrations can drop and alter them on every backend.
@@ -35,3 +38,16 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_settings(connection, _record) -> None:
+    """The embedded SQLite database in write-ahead-log mode: readers never wait for the one
+    writer, and a commit is a log append rather than two syncs of the whole file (entering a
+    case spent 57 % of its time in COMMIT). NORMAL sync keeps the database consistent after a
+    power loss; the last commits before it may be lost, as with any server's async commit."""
+    if isinstance(connection, sqlite3.Connection):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

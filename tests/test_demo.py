@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from noticeboard.accounts.models import Role, User
 from noticeboard.cases.models import Case, CaseStatus, Program
@@ -224,3 +224,12 @@ def test_without_today_the_real_calendar_still_rules(world, factory):
     assert notice.start_date == local_today()
     assert snapshots.snapshot_of(notice, "online")["issued_on"] == local_today().isoformat()
     assert state.notice_state(notice) == NoticeState.IN_FORCE
+
+
+def test_analyze_gives_the_planner_statistics(app, demo):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["analyze"])
+    assert result.exit_code == 0 and "statistics refreshed" in result.output
+    if db.engine.dialect.name == "sqlite":
+        tables = db.session.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars().all()
+        assert {"cases", "notice_entries", "notices"} <= set(tables)

@@ -17,6 +17,11 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("audit_entries") as batch:
         batch.create_index("ix_audit_entries_entity", ["entity_type", "entity_id"], unique=False)
+    # Statistics for SQLite's planner, which has none until ANALYZE runs: without them it
+    # read the latest notice of 1,589 cases by probing every published notice (264 ms, 16 ms
+    # with them). `flask analyze` refreshes them; PostgreSQL's autovacuum does it there.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ANALYZE")
 
 
 def downgrade():
