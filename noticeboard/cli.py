@@ -1,6 +1,6 @@
 """The app's commands: each area's group (regions, users, cases, notices), plus `flask demo`,
-`flask doctor` and `flask analyze`. A failed command rolls back whatever it started (Flask removes the
-session at the end of the app context without committing)."""
+`flask doctor` and `flask analyze`. A failed command rolls back whatever it started (Flask
+removes the session at the end of the app context without committing)."""
 
 import click
 from flask import Flask
