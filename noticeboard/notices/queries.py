@@ -1,6 +1,7 @@
 """Read-only queries behind the staff notice pages (dashboard, preparing, approvals), all
 limited to the user's scope."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -19,6 +20,8 @@ from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
 
 RECENT_LISTS = 10
+# Lines a dashboard section shows (soonest end first); a county has hundreds of villages.
+SECTION_ROWS = 50
 WEEK = 7
 
 
@@ -95,21 +98,19 @@ def dashboard(user, today: date | None = None) -> Dashboard:
         _published_pre_approval(user)
         .where((Notice.end_date >= today) | waiting)
         .order_by(Notice.end_date, Notice.id)
-        .options(
-            selectinload(Notice.entries).selectinload(NoticeEntry.case),
-            selectinload(Notice.superseded_by),
-            selectinload(Notice.region),
-        )
+        .options(selectinload(Notice.superseded_by), selectinload(Notice.region))
     ).all()
     counts = open_objection_counts(n.id for n in notices)
     # Every case still waiting on an ended notice, with its approval state, at once.
-    waiting_ids = {
-        e.case_id
-        for n in notices
-        if notice_state(n, today) == NoticeState.ENDED
-        for e in n.entries
-        if e.case.status == CaseStatus.IN_NOTICE
-    }
+    ended = [n.id for n in notices if notice_state(n, today) == NoticeState.ENDED]
+    listed: dict[int, list[int]] = defaultdict(list)
+    for notice_id, case_id in db.session.execute(
+        select(NoticeEntry.notice_id, NoticeEntry.case_id)
+        .join(Case, Case.id == NoticeEntry.case_id)
+        .where(NoticeEntry.notice_id.in_(ended), Case.status == CaseStatus.IN_NOTICE)
+    ):
+        listed[notice_id].append(case_id)
+    waiting_ids = {case_id for cases in listed.values() for case_id in cases}
     states = (
         {s.case.id: s for s in approval_states(select(Case).where(Case.id.in_(waiting_ids)), today)}
         if waiting_ids
@@ -127,11 +128,7 @@ def dashboard(user, today: date | None = None) -> Dashboard:
             board.scheduled.append(line)
         elif state == NoticeState.ENDED:
             # A case noticed again after an objection waits on its newer notice, not this one.
-            waiting = [
-                states[e.case_id]
-                for e in notice.entries
-                if e.case_id in states and states[e.case_id].notice == notice
-            ]
+            waiting = [states[c] for c in listed[notice.id] if states[c].notice == notice]
             if not waiting:
                 continue
             line.awaiting = len(waiting)

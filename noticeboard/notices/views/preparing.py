@@ -25,6 +25,7 @@ def dashboard():
     return render_template(
         "notices/dashboard.html",
         board=board,
+        rows=queries.SECTION_ROWS,
         publishable={d.id for d in board.drafts if can(current_user, Action.PUBLISH_NOTICE, d)},
         state_of=notice_state,
     )
