@@ -15,7 +15,12 @@ from noticeboard.extensions import db
 from noticeboard.notices.approval import approval_states
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus, Objection
 from noticeboard.notices.periods import days_left, notice_period_end
-from noticeboard.notices.state import NoticeState, not_superseded, notice_state
+from noticeboard.notices.state import (
+    WITHOUT_SNAPSHOTS,
+    NoticeState,
+    not_superseded,
+    notice_state,
+)
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
 
@@ -98,7 +103,9 @@ def dashboard(user, today: date | None = None) -> Dashboard:
         _published_pre_approval(user)
         .where((Notice.end_date >= today) | waiting)
         .order_by(Notice.end_date, Notice.id)
-        .options(selectinload(Notice.superseded_by), selectinload(Notice.region))
+        .options(
+            selectinload(Notice.superseded_by), selectinload(Notice.region), *WITHOUT_SNAPSHOTS
+        )
     ).all()
     counts = open_objection_counts(n.id for n in notices)
     # Every case still waiting on an ended notice, with its approval state, at once.

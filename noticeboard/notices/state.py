@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, defer, selectinload
 
 from noticeboard.cases.models import Case
 from noticeboard.cases.signals import case_listed
@@ -49,6 +49,11 @@ def notice_state(notice: Notice, today: date | None = None) -> NoticeState:
             return NoticeState.SCHEDULED
         return NoticeState.IN_FORCE if today <= notice.end_date else NoticeState.ENDED
     return NoticeState.IN_FORCE
+
+
+# For lists that show a notice's title, dates and state, not its content: the frozen
+# snapshots are the bulk of a notice row (a 120-household roster is ~40 KB of JSON, twice).
+WITHOUT_SNAPSHOTS = (defer(Notice.snapshot_online), defer(Notice.snapshot_board))
 
 
 def not_superseded() -> ColumnElement[bool]:
@@ -139,7 +144,7 @@ def latest_notices(case_ids) -> dict[int, Notice]:
         for notice in db.session.scalars(
             select(Notice)
             .where(Notice.id.in_(set(latest.values())))
-            .options(selectinload(Notice.superseded_by))
+            .options(selectinload(Notice.superseded_by), *WITHOUT_SNAPSHOTS)
         )
     }
     return {case_id: notices[notice_id] for case_id, notice_id in latest.items()}
