@@ -206,7 +206,7 @@ def test_a_notice_can_be_prepared_and_published_on_a_given_past_day(world, facto
     assert f"{past.year}年{past.month}月" in notice.title
     assert state.notice_state(notice) == NoticeState.ENDED
     ready, _ = approval.approval_queue(world.county_officer)
-    assert [(s.case, s.notice) for s in ready] == [(case, notice)]
+    assert [(s.case_id, s.notice) for s in ready] == [(case.id, notice)]
 
 
 def test_without_today_the_real_calendar_still_rules(world, factory):

@@ -25,14 +25,16 @@ from noticeboard.notices.state import NoticeState, latest_notices, notice_state
 from noticeboard.regions.scope import scope_clause
 
 
-@dataclass(frozen=True)
+@dataclass
 class ApprovalState:
     """Where a case in notice stands for approval: its latest 7-day notice and, when it
-    cannot be approved yet, why."""
+    cannot be approved yet, why. `case` is loaded for the states a page shows
+    (with_cases), since a county has thousands in notice."""
 
-    case: Case
+    case_id: int
     notice: Notice | None
     blocker: str | None
+    case: Case | None = None
 
 
 def approval_states(cases: Select, today: date | None = None) -> list[ApprovalState]:
@@ -40,7 +42,7 @@ def approval_states(cases: Select, today: date | None = None) -> list[ApprovalSt
     whatever their number: the latest notice of each case and the open objections are read
     for all of them at once."""
     today = today or local_today()
-    rows = list(db.session.scalars(cases.options(selectinload(Case.village))))
+    rows = db.session.execute(cases.with_only_columns(Case.id, Case.status)).all()
     if not rows:
         return []
     ids = cases.with_only_columns(Case.id).order_by(None).scalar_subquery()
@@ -56,17 +58,29 @@ def approval_states(cases: Select, today: date | None = None) -> list[ApprovalSt
     )
     return [
         ApprovalState(
-            case,
-            latest.get(case.id),
-            _blocker(case, latest.get(case.id), case.id in open_ids, today),
+            case_id,
+            latest.get(case_id),
+            _blocker(status, latest.get(case_id), case_id in open_ids, today),
         )
-        for case in rows
+        for case_id, status in rows
     ]
 
 
-def _blocker(case: Case, notice: Notice | None, objected: bool, today: date) -> str | None:
-    if case.status != CaseStatus.IN_NOTICE:
-        return f"案件{case.status.label}，不在公示中"
+def with_cases(states: list[ApprovalState]) -> list[ApprovalState]:
+    """The same states, each with its case (and village) loaded, in one query."""
+    ids = [s.case_id for s in states]
+    cases = db.session.scalars(
+        select(Case).where(Case.id.in_(ids)).options(selectinload(Case.village))
+    )
+    by_id = {case.id: case for case in cases}
+    for state in states:
+        state.case = by_id[state.case_id]
+    return states
+
+
+def _blocker(status: CaseStatus, notice: Notice | None, objected: bool, today: date) -> str | None:
+    if status != CaseStatus.IN_NOTICE:
+        return f"案件{status.label}，不在公示中"
     if notice is None:
         return "案件没有已发布的公示"
     state = notice_state(notice, today)

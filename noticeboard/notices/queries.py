@@ -119,7 +119,7 @@ def dashboard(user, today: date | None = None) -> Dashboard:
         listed[notice_id].append(case_id)
     waiting_ids = {case_id for cases in listed.values() for case_id in cases}
     states = (
-        {s.case.id: s for s in approval_states(select(Case).where(Case.id.in_(waiting_ids)), today)}
+        {s.case_id: s for s in approval_states(select(Case).where(Case.id.in_(waiting_ids)), today)}
         if waiting_ids
         else {}
     )

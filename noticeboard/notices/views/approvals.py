@@ -11,16 +11,19 @@ from noticeboard.core.pages import page_of
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
-from noticeboard.notices.approval import approval_queue, approve_case, reject_case
+from noticeboard.notices.approval import approval_queue, approve_case, reject_case, with_cases
 from noticeboard.notices.views import bp
 
 
 def _render_approvals(reject_errors: dict | None = None, reasons: dict | None = None):
     ready, blocked = approval_queue(current_user)
+    queue = page_of(ready, parse_id(request.args.get("page")))
+    blocked = page_of(blocked, parse_id(request.args.get("blocked_page")))
+    with_cases(queue.items + blocked.items)
     return render_template(
         "notices/approvals.html",
-        queue=page_of(ready, parse_id(request.args.get("page"))),
-        blocked=page_of(blocked, parse_id(request.args.get("blocked_page"))),
+        queue=queue,
+        blocked=blocked,
         reject_errors=reject_errors or {},
         reasons=reasons or {},
     )
