@@ -78,8 +78,9 @@ def in_public_view(notice: Notice, today: date | None = None) -> bool:
     return state == NoticeState.ENDED and today <= notice.end_date + timedelta(days=grace_days())
 
 
-def public_notices(region: Region | None = None, today: date | None = None) -> list[Notice]:
-    """Notices in public view, optionally those of one village or township (and above it)."""
+def public_notices_query(region: Region | None = None, today: date | None = None) -> Select:
+    """Notices in public view (as in_public_view decides, in SQL), newest first, optionally
+    those of one village or township (and the township-wide ones above it)."""
     today = today or local_today()
     query = (
         select(Notice)
@@ -97,7 +98,11 @@ def public_notices(region: Region | None = None, today: date | None = None) -> l
         # A village page also shows township-wide lists of its township.
         ancestors = [int(part) for part in region.path.strip("/").split("/")]
         query = query.where(Region.path.startswith(region.path) | Region.id.in_(ancestors))
-    return [n for n in db.session.scalars(query) if in_public_view(n, today)]
+    return query
+
+
+def public_notices(region: Region | None = None, today: date | None = None) -> list[Notice]:
+    return list(db.session.scalars(public_notices_query(region, today)))
 
 
 def find_by_code(code: str) -> Notice | None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from noticeboard.core.dates import CHINA, chinese_date, local_today
 from noticeboard.core.errors import NotFound
-from noticeboard.core.pages import Page, page_of
+from noticeboard.core.pages import Page, page_of_query
 from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
 from noticeboard.notices import objections, snapshots
@@ -234,14 +234,8 @@ def listed_notices_page(region: Region | None, number: int | None) -> Page:
     read: a whole county's notices at once were 750 KB to parse."""
     today = local_today()
     size = current_app.config["API_PAGE_SIZE"]
-    page = page_of(notice_states.public_notices(region, today), number, size)
+    page = page_of_query(notice_states.public_notices_query(region, today), number, size)
     return replace(page, items=[present(n, today) for n in page.items])
-
-
-def listed_notices(region: Region | None = None, today: date | None = None) -> list[PublicNotice]:
-    """Notices in public view (in a village or township, with the lists above it), newest first."""
-    today = today or local_today()
-    return [present(n, today) for n in notice_states.public_notices(region, today)]
 
 
 # ---------------------------------------------------------------- one notice

@@ -41,7 +41,7 @@ def township(township_id: int):
 @bp.route("/townships/<int:township_id>/feed.atom")
 def township_feed(township_id: int):
     region = services.region_of_level(township_id, RegionLevel.TOWNSHIP)
-    entries = services.listed_notices(region)
+    entries = services.listed_notices_page(region, 1).items  # the newest, as feeds go
     body = render_template(
         "api/feed.atom.xml",
         township=region,
