@@ -7,21 +7,21 @@ from flask import Blueprint, current_app, request
 from noticeboard.core.errors import NotFound
 from noticeboard.core.security import public_url
 from noticeboard.core.validation import parse_id
-from noticeboard.portal import services
+from noticeboard.portal import caching, services
+from noticeboard.portal.caching import LIST_MAX_AGE, NOTICE_MAX_AGE
 from noticeboard.portal.services import PublicNotice
 from noticeboard.regions.models import RegionLevel
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-PUBLIC_CACHE = "public, max-age=60"
 
 
-def _json(payload, status: int = 200):
+def _json(payload, status: int = 200, max_age: int = LIST_MAX_AGE, changes_on=None):
+    """The same answer for every client, so any cache may keep it (portal/caching.py)."""
     # UTF-8 rather than \\u escapes: the content is Chinese, and readable JSON is easier to audit.
     response = current_app.response_class(
         json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json"
     )
-    response.headers["Cache-Control"] = PUBLIC_CACHE
-    return response
+    return caching.public(response, max_age, changes_on)
 
 
 @bp.errorhandler(NotFound)
@@ -71,7 +71,8 @@ def notices():
             "count": page.total,
             "page": page.number,
             "pages": page.pages,
-        }
+        },
+        changes_on=caching.tomorrow(),
     )
 
 
@@ -84,5 +85,7 @@ def notice(notice_id: int):
             **shown.content,
             **_summary(shown),
             "snapshot": shown.notice.snapshot_online,
-        }
+        },
+        max_age=NOTICE_MAX_AGE,
+        changes_on=shown.changes_on,
     )

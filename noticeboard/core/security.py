@@ -1,8 +1,10 @@
-"""HTTP security headers and the error pages, which never echo request data."""
+"""HTTP security headers, session cookies that leave public pages cacheable, and the error
+pages, which never echo request data."""
 
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug import exceptions as werkzeug_errors
@@ -42,8 +44,28 @@ class RecordIdConverter(IntegerConverter):
 HSTS = "max-age=31536000"
 
 
+class SharedPageSessions(SecureCookieSessionInterface):
+    """Sessions that leave pages marked `Cache-Control: public` shareable.
+
+    Flask adds `Vary: Cookie` whenever the session was read, and Flask-Login reads it on every
+    request to know whether a staff member is logged in; a shared cache then keeps one copy per
+    cookie, that is none worth keeping. A page its view marked public is the same for every
+    visitor, so reading the session did not change it. If a cookie must go out with it all the
+    same (a staff member's idle clock, a visitor's CSRF session refreshed), that copy is the
+    visitor's own: it stops being public, so no proxy hands it, cookie and all, to the next."""
+
+    def save_session(self, app, session, response) -> None:
+        if response.cache_control.public:
+            if not (session.modified or (session and self.should_set_cookie(app, session))):
+                return
+            response.cache_control.public = False
+            response.cache_control.private = True
+        super().save_session(app, session, response)
+
+
 def init_security(app: Flask) -> None:
     app.add_template_global(public_url)
+    app.session_interface = SharedPageSessions()
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Each proxy appends the address it saw; only the last `proxies` entries are believed,
         # so a client cannot pick its own address (and rate-limit count) by sending the header.

@@ -8,7 +8,7 @@ publication is all a resident can ever see.
 import io
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import segno
@@ -104,6 +104,21 @@ class PublicNotice:
     @property
     def in_public_view(self) -> bool:
         return notice_states.in_public_view(self.notice, self.today)
+
+    @property
+    def changes_on(self) -> date | None:
+        """The next day on which this notice reads differently by the calendar alone (it may
+        also change any time by a correction, a new roster version or a withdrawal)."""
+        if self.kind != NoticeKind.PRE_APPROVAL:
+            return None
+        if self.state == NoticeState.SCHEDULED:
+            return self.start
+        if self.state == NoticeState.IN_FORCE:
+            return self.today + timedelta(days=1)  # 还剩 N 天 counts down; after the end, 期满
+        if self.state == NoticeState.ENDED:
+            leaves = self.end + timedelta(days=notice_states.grace_days() + 1)
+            return leaves if leaves > self.today else None
+        return None
 
     @property
     def accepts_objections(self) -> bool:

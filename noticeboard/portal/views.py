@@ -1,15 +1,21 @@
 """Public portal (no login): home → township → village → notice; objections; verification;
-the township Atom feed; large-text mode."""
+the township Atom feed; large-text mode.
+
+Every page here but the objection page is the same for every visitor, so shared caches may
+keep it (portal/caching.py): nothing here reads the session, and large-text mode is a
+stylesheet of its own (/display.css) rather than a class in the page."""
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.forms import show_errors
 from noticeboard.core.security import public_host, public_url, safe_next
 from noticeboard.core.types import utcnow
-from noticeboard.extensions import limiter
+from noticeboard.extensions import db, limiter
 from noticeboard.notices import objections
-from noticeboard.portal import search, services
+from noticeboard.notices.models import NoticeKind
+from noticeboard.portal import caching, search, services
+from noticeboard.portal.caching import LIST_MAX_AGE, NOTICE_MAX_AGE
 from noticeboard.portal.forms import ObjectionForm
 from noticeboard.regions.models import RegionLevel
 
@@ -17,7 +23,6 @@ bp = Blueprint("portal", __name__)
 ONE_YEAR = 365 * 24 * 3600
 # Longest verification code or receipt number worth looking up; anything longer is noise.
 LOOKUP_MAX = 40
-PUBLIC_CACHE = "public, max-age=60"
 
 
 @bp.route("/")
@@ -25,17 +30,19 @@ def home():
     """The townships, and the villages matching `q` (a GET form: works without JavaScript)."""
     text = request.args.get("q", "")
     found = search.find_villages(text) if text.strip() else None
-    return render_template(
+    page = render_template(
         "portal/home.html", townships=services.townships(), q=text[: search.QUERY_MAX], found=found
     )
+    return caching.public(page, LIST_MAX_AGE)
 
 
 @bp.route("/townships/<int:township_id>")
 def township(township_id: int):
     region = services.region_of_level(township_id, RegionLevel.TOWNSHIP)
-    return render_template(
+    page = render_template(
         "portal/township.html", township=region, board=services.township_board(region)
     )
+    return caching.public(page, LIST_MAX_AGE, caching.tomorrow())
 
 
 @bp.route("/townships/<int:township_id>/feed.atom")
@@ -51,32 +58,23 @@ def township_feed(township_id: int):
         tag_authority=public_host(),
     )
     response = current_app.response_class(body, content_type="application/atom+xml; charset=utf-8")
-    response.headers["Cache-Control"] = PUBLIC_CACHE
-    return response
+    return caching.public(response, LIST_MAX_AGE, caching.tomorrow())
 
 
 @bp.route("/villages/<int:village_id>")
 def village(village_id: int):
     region = services.region_of_level(village_id, RegionLevel.VILLAGE)
-    return render_template(
+    page = render_template(
         "portal/village.html", village=region, board=services.village_board(region)
     )
-
-
-def _notice_page(shown: services.PublicNotice, form: ObjectionForm | None, status: int = 200):
-    response = current_app.make_response(
-        (render_template("portal/notice.html", shown=shown, form=form), status)
-    )
-    if form is not None:
-        # The form carries this visitor's CSRF token: no shared cache may hand it to another.
-        response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return caching.public(page, LIST_MAX_AGE, caching.tomorrow())
 
 
 @bp.route("/notices/<int:notice_id>")
 def notice(notice_id: int):
     shown = services.public_notice(notice_id)
-    return _notice_page(shown, ObjectionForm() if shown.accepts_objections else None)
+    page = render_template("portal/notice.html", shown=shown)
+    return caching.public(page, NOTICE_MAX_AGE, shown.changes_on)
 
 
 @bp.route("/notices/<int:notice_id>/qr.svg")
@@ -89,35 +87,51 @@ def notice_qr(notice_id: int):
     return response
 
 
-@bp.route("/notices/<int:notice_id>/objections", methods=["POST"])
+def _objection_page(shown, form: ObjectionForm | None, refusal: str | None = None, status=200):
+    page = render_template("portal/objection.html", shown=shown, form=form, refusal=refusal)
+    # The form carries this visitor's CSRF token, and a refused one what they typed.
+    return caching.private((page, status))
+
+
+@bp.route("/notices/<int:notice_id>/objections", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["OBJECTION_LIMIT"],
     methods=["POST"],
     error_message="提交过于频繁，请稍后再试",
 )
 def raise_objection(notice_id: int):
+    """异议: the form on a page of its own, the only public page that starts a session (for
+    its CSRF token), so that the notice page stays the same for everyone."""
     shown = services.public_notice(notice_id)
+    if shown.kind != NoticeKind.PRE_APPROVAL:
+        raise NotFound("该公示不受理在线异议")  # rosters and 临时救助 lists never take them
     form = ObjectionForm()
+    if request.method == "GET":
+        return _objection_page(shown, form if shown.accepts_objections else None)
     if not form.validate_on_submit():
-        return _notice_page(shown, form, 400)
+        return _objection_page(shown, form, status=400)
     try:
         objection = objections.raise_objection(
             notice_id, form.text.data, form.name.data, form.phone.data, form.line.data
         )
-    except DomainError as error:
+    except ValidationFailed as error:
         # Contact details are not sent back, not even to the person who typed them.
         form.name.data = form.phone.data = ""
         show_errors(form, error)
-        status = 422 if isinstance(error, ValidationFailed) else 409
-        return _notice_page(shown, form if shown.accepts_objections else None, status)
-    return render_template("portal/objection_received.html", shown=shown, objection=objection)
+        return _objection_page(shown, form, status=422)
+    except DomainError as error:  # the period ended while the form was open
+        db.session.rollback()
+        return _objection_page(shown, None, error.message, 409)
+    page = render_template("portal/objection_received.html", shown=shown, objection=objection)
+    return caching.private(page)
 
 
 @bp.route("/objections/lookup")
 def objection_lookup():
     receipt = request.args.get("receipt", "").strip()[:LOOKUP_MAX]
     status = services.receipt_status(receipt) if receipt else None
-    return render_template("portal/lookup.html", receipt=receipt, status=status)
+    page = render_template("portal/lookup.html", receipt=receipt, status=status)
+    return caching.public(page, LIST_MAX_AGE)
 
 
 @bp.route("/verify")
@@ -127,13 +141,30 @@ def verify(code: str | None = None):
     code = (code if code is not None else request.args.get("code", "")).strip()[:LOOKUP_MAX]
     match = services.verify_code(code) if code else None
     status = 404 if code and match is None else 200
-    return render_template("portal/verify.html", code=code, match=match), status
+    page = render_template("portal/verify.html", code=code, match=match)
+    # Short as a list: a withdrawal must show soon on the page that says whether to trust a copy.
+    return caching.public((page, status), LIST_MAX_AGE, match.changes_on if match else None)
 
 
 @bp.route("/display")
 def display():
     """Large-text mode (长者模式): a cookie, so it stays on from page to page without JS."""
-    response = redirect(safe_next(request.args.get("next"), default="/"))
+    response = caching.private(redirect(safe_next(request.args.get("next"), default="/")))
     size = "large" if request.args.get("size") == "large" else "normal"
     response.set_cookie("text_size", size, max_age=ONE_YEAR, httponly=True, samesite="Lax")
     return response
+
+
+@bp.route("/display.css")
+def display_css():
+    """The large-text rules when the visitor chose 长者模式, else none. Every page links this
+    stylesheet, so the pages stay the same for everyone; it is the one answer that depends on
+    the cookie, tiny, and checked again on every page view (a 304 while the mode is unchanged)."""
+    large = request.cookies.get("text_size") == "large"
+    response = current_app.response_class(
+        render_template("portal/display.css", large=large), mimetype="text/css"
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    response.add_etag(weak=True)
+    return response.make_conditional(request)

@@ -63,6 +63,7 @@ PUBLIC_ROUTES = {
     "api.notice",
     "api.notices",
     "portal.display",
+    "portal.display_css",
     "portal.home",
     "portal.notice",
     "portal.notice_qr",

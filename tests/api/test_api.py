@@ -68,7 +68,7 @@ def test_detail_carries_the_snapshot_whose_sha256_anyone_can_recompute(client, w
         notice, case = publish(world, factory, applicant_name="张三丰")
         response = client.get(f"/api/v1/notices/{notice.id}")
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
     body = response.get_json()
     assert body["id"] == notice.id and body["state"] == "in_force"
     assert body["verification_code"] == notice.verification_code

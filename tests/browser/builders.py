@@ -127,8 +127,8 @@ def fifty_rows(world, factory) -> Built:
 
 
 def public_pages(world, factory) -> tuple[list[str], int]:
-    """Every kind of public page, in the states a resident meets them, and the id of a
-    7-day notice in force (for its objection form)."""
+    """Every kind of public page, in the states a resident meets them (the objection form
+    included), and the id of a 7-day notice in force."""
     notice = seven_day_dibao(world, factory)
     roster = roster_dibao(world, factory)
     listing = linshi_list(world, factory)
@@ -143,6 +143,7 @@ def public_pages(world, factory) -> tuple[list[str], int]:
         f"/townships/{world.township_a.id}",
         f"/villages/{village.id}",
         f"/notices/{notice.notice_id}",
+        f"/notices/{notice.notice_id}/objections",
         f"/notices/{roster.notice_id}",
         f"/notices/{listing.notice_id}",
         "/verify",

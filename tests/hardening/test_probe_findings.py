@@ -117,7 +117,7 @@ def test_an_oversized_objection_is_refused_before_it_is_read(app, world, factory
     draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [case.id])
     notice = pre_approval.publish_notice(world.reviewer_a, draft.id)
     client = app.test_client()
-    token = csrf_token(client, f"/notices/{notice.id}")
+    token = csrf_token(client, f"/notices/{notice.id}/objections")
     huge = client.post(
         f"/notices/{notice.id}/objections", data={"csrf_token": token, "text": "异" * 3_000_000}
     )

@@ -89,7 +89,7 @@ def test_no_route_answers_5xx_or_saves_anything_for_hostile_input(app, world, sa
     if user is not None:
         login(client, user.username)
     # A token of this session, from a page every visitor can open (the objection form).
-    page = client.get(f"/notices/{sample.notice_id}").get_data(as_text=True)
+    page = client.get(f"/notices/{sample.notice_id}/objections").get_data(as_text=True)
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
     rules = [r for r in app.url_map.iter_rules() if r.endpoint not in NOT_WALKED]
     failures = []

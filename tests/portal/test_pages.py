@@ -114,11 +114,16 @@ def test_notice_page_shows_the_masked_online_snapshot(client, world, factory):
     assert 'class="table-scroll"' in html
 
 
-def test_notice_page_offers_the_objection_form_only_while_in_force(client, world, factory):
+def test_notice_page_leads_to_the_objection_form_only_while_in_force(client, world, factory):
     with travel(START):
         notice, _ = publish(world, factory)
-        html = text_of(client.get(f"/notices/{notice.id}"))
-    assert f'action="/notices/{notice.id}/objections"' in html
+        page = text_of(client.get(f"/notices/{notice.id}"))
+        form = client.get(f"/notices/{notice.id}/objections")
+    objecting = f'<a class="button" href="/notices/{notice.id}/objections">我要提出异议</a>'
+    assert objecting in page
+    html = text_of(form)
+    assert form.status_code == 200
+    assert f'action="/notices/{notice.id}/objections"' in html and notice.title in html
     for name, label in (
         ("text", "异议内容"),
         ("line", "涉及序号"),
@@ -128,8 +133,23 @@ def test_notice_page_offers_the_objection_form_only_while_in_force(client, world
         assert f'name="{name}"' in html and label in html
     assert "提交异议" in html and "仅工作人员可见" in html
     with travel(date(2026, 11, 9)):
-        html = text_of(client.get(f"/notices/{notice.id}"))
-    assert "公示期满" in html and "提交异议" not in html
+        page = text_of(client.get(f"/notices/{notice.id}"))
+        form = client.get(f"/notices/{notice.id}/objections")
+    assert "公示期满" in page and "我要提出异议" not in page
+    assert form.status_code == 200 and "不在公示期内" in text_of(form)
+    assert "提交异议" not in text_of(form)
+
+
+def test_rosters_and_linshi_lists_have_no_objection_page(client, world, factory):
+    with travel(date(2026, 10, 20)):
+        _, case = publish(world, factory)
+    with travel(date(2026, 10, 27)):
+        approval.approve_case(world.county_officer, case.id)
+    roster = rosters.current_roster(world.village_a, Program.DIBAO)
+    with travel(START):
+        assert "我要提出异议" not in text_of(client.get(f"/notices/{roster.id}"))
+        assert client.get(f"/notices/{roster.id}/objections").status_code == 404
+        assert client.get("/notices/9999/objections").status_code == 404
 
 
 def test_notices_not_in_public_view_answer_404(client, world, factory):
@@ -154,15 +174,13 @@ def test_notices_not_in_public_view_answer_404(client, world, factory):
 def test_objection_posts_with_csrf_and_shows_the_receipt(client, world, factory):
     with travel(START):
         notice, case = publish(world, factory)
-        url = f"/notices/{notice.id}"
+        url = f"/notices/{notice.id}/objections"
         response = post_form(
-            client,
-            f"{url}/objections",
-            {"text": OBJECTION, "line": "1", "name": "吴晓峰", "phone": "13912345678"},
-            form_url=url,
+            client, url, {"text": OBJECTION, "line": "1", "name": "吴晓峰", "phone": "13912345678"}
         )
     html = text_of(response)
     assert response.status_code == 200
+    assert response.cache_control.no_store  # the receipt is the sender's own
     assert "您的异议已收到" in html and "回执编号" in html
     number = receipt_no(html)
     assert f'href="/objections/lookup?receipt={number}"' in html
@@ -183,15 +201,13 @@ def test_objection_without_a_csrf_token_is_refused(client, world, factory):
 def test_objection_validation_errors_are_shown_beside_the_fields(client, world, factory):
     with travel(START):
         notice, _ = publish(world, factory)
-        url = f"/notices/{notice.id}"
-        response = post_form(
-            client,
-            f"{url}/objections",
-            {"text": "太短", "line": "9", "name": "", "phone": "12345"},
-            form_url=url,
-        )
+        url = f"/notices/{notice.id}/objections"
+        typed = {"text": "太短", "line": "9", "name": "", "phone": "12345"}
+        response = post_form(client, url, typed)
     html = text_of(response)
     assert response.status_code == 422
+    assert response.cache_control.no_store  # it holds what the visitor typed
+    assert "异议未提交成功" in html
     assert "异议内容：请写明情况" in field_block(html, "text")
     assert "太短</textarea>" in field_block(html, "text")
     assert "序号：请填写公示表中的序号" in field_block(html, "line")
@@ -206,11 +222,11 @@ def test_objections_are_rate_limited_per_client(app, client, world, factory):
     try:
         with travel(START):
             notice, _ = publish(world, factory)
-            url = f"/notices/{notice.id}"
+            url = f"/notices/{notice.id}/objections"
             for _ in range(2):
-                response = post_form(client, f"{url}/objections", {"text": OBJECTION}, url)
+                response = post_form(client, url, {"text": OBJECTION})
                 assert response.status_code == 200
-            response = post_form(client, f"{url}/objections", {"text": OBJECTION}, url)
+            response = post_form(client, url, {"text": OBJECTION})
     finally:
         app.config["OBJECTION_LIMIT"] = previous
     assert response.status_code == 429
@@ -221,11 +237,11 @@ def test_objections_are_rate_limited_per_client(app, client, world, factory):
 def test_objection_after_the_period_ends_is_refused(client, world, factory):
     with travel(START):
         notice, _ = publish(world, factory)
-    url = f"/notices/{notice.id}"
-    with travel(date(2026, 11, 8), "23:30"):  # the page is opened on the last evening …
+    url = f"/notices/{notice.id}/objections"
+    with travel(date(2026, 11, 8), "23:30"):  # the form is opened on the last evening …
         token = csrf_token(client, url)
     with travel(date(2026, 11, 9), "00:30"):  # … and sent after midnight
-        response = client.post(f"{url}/objections", data={"text": OBJECTION, "csrf_token": token})
+        response = client.post(url, data={"text": OBJECTION, "csrf_token": token})
     html = text_of(response)
     assert response.status_code == 409
     assert "不在公示期内" in html and "提交异议" not in html
@@ -301,11 +317,12 @@ def test_verify_an_unknown_code_answers_404_with_a_warning(client, world):
     assert empty.status_code == 200 and 'name="code"' in text_of(empty)
 
 
-def test_large_text_mode_is_a_cookie_that_every_page_honours(client, world):
+def test_large_text_mode_is_a_cookie_that_the_display_stylesheet_follows(client, world):
     response = client.get("/display?size=large&next=/")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "text_size=large" in response.headers["Set-Cookie"]
-    for url in ("/", f"/villages/{world.village_a.id}", "/verify"):
-        assert re.search(r'<body class="[^"]*large-text', text_of(client.get(url))), url
+    for url in ("/", f"/villages/{world.village_a.id}", "/verify", "/login", "/no-such-page"):
+        assert '<link rel="stylesheet" href="/display.css">' in text_of(client.get(url)), url
+    assert "font-size: 22px" in text_of(client.get("/display.css"))
     client.get("/display?size=normal&next=/")
-    assert "large-text" not in text_of(client.get("/"))
+    assert "font-size" not in text_of(client.get("/display.css"))
