@@ -232,7 +232,47 @@ def _html_class() -> type:
     return LeanHTML
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> Any:
+    """This thread's WeasyPrint font configuration, kept from one render to the next.
+
+    Pango caches loaded fonts and shaped glyphs in its font map; a fresh configuration per
+    render (WeasyPrint's default) loads and shapes them again, about 10 % of a 50-row
+    notice. One per thread, because Pango objects must not be shared between threads.
+    """
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+def _document(html: str) -> Any:
+    return _html_class()(string=html, url_fetcher=_no_network_fetcher())
+
+
+def write_pdf(html: str) -> bytes:
+    """PDF bytes of one notice document (see :func:`render_html`)."""
+    with _gc_paused():
+        return _document(html).write_pdf(font_config=_font_config())
+
+
+def lay_out(html: str) -> Any:
+    """WeasyPrint's laid-out pages of a document, without drawing them (for measuring)."""
+    with _gc_paused():
+        return _document(html).render(font_config=_font_config())
+
+
 # -------------------------------------------------------------------------- public
+
+# Which part of the notice a document holds. A notice rendered in one go is one whole
+# part; a long one is cut into parts of whole pages (see parallel.py). ``breaks`` are the
+# indexes of the part's rows that start a new page; ``page_total`` None means "count the
+# pages of this document".
+WHOLE = {"first": True, "last": True, "breaks": frozenset(), "page_first": 1, "page_total": None}
 
 
 def build_context(
@@ -279,6 +319,7 @@ def build_context(
         "kind": _text(snapshot.get("kind")),
         "columns": specs,
         "rows": body_rows,
+        "empty": not body_rows,
         "totals": totals,
         "phones": _phones(snapshot),
         "panel": [_text(p) for p in snapshot.get("panel") or [] if p],
@@ -298,10 +339,14 @@ def build_context(
     }
 
 
+def render_html(context: dict, part: dict = WHOLE, template: str = TEMPLATE_NAME) -> str:
+    """The HTML of one part of a notice (by default all of it) from its context."""
+    return _environment().get_template(template).render(context, part=part)
+
+
 def render_notice_html(snapshot: dict, **kwargs: Any) -> str:
     """HTML that :func:`render_notice_pdf` feeds to WeasyPrint (useful for debugging)."""
-    context = build_context(snapshot, **kwargs)
-    return _environment().get_template(TEMPLATE_NAME).render(**context)
+    return render_html(build_context(snapshot, **kwargs))
 
 
 def render_notice_pdf(
@@ -312,13 +357,17 @@ def render_notice_pdf(
     verification_code: str,
     public_url: str,
     snapshot_sha256: str,
+    parallel: bool = True,
 ) -> bytes:
     """Render one published notice snapshot (masking already applied) to PDF bytes.
+
+    A long notice is cut into parts of whole pages rendered on several CPUs (see
+    :mod:`.parallel`); ``parallel=False`` renders it in one go in this process.
 
     Raises ``ValueError`` for an unknown paper/channel or malformed hash and
     :class:`~noticeboard.printing.fonts.MissingGlyphs` when a character cannot be printed.
     """
-    html = render_notice_html(
+    context = build_context(
         snapshot,
         channel=channel,
         paper=paper,
@@ -327,5 +376,11 @@ def render_notice_pdf(
         snapshot_sha256=snapshot_sha256,
     )
     check_coverage(snapshot)
-    with _gc_paused():
-        return _html_class()(string=html, url_fetcher=_no_network_fetcher()).write_pdf()
+    if parallel:
+        # Imported here: parallel.py builds on this module.
+        from .parallel import render_in_parts
+
+        pdf = render_in_parts(context)
+        if pdf is not None:
+            return pdf
+    return write_pdf(render_html(context))

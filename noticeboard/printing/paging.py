@@ -1,0 +1,216 @@
+"""Page plan of a long notice: which table rows go on which page, decided before rendering.
+
+A long notice is rendered in parts of whole pages at once (parallel.py), so each part must
+know beforehand where its pages start and how many pages the notice has. WeasyPrint lays
+out a small probe document (``templates/printing/probe.html``) with the notice's own
+title, header row, column widths, totals and closing block; the plan repeats its page
+breaking with the measured heights: a row goes on the page if its bottom fits, the totals
+row and the closing block take the last row along to a new page when they do not fit
+after it (as ``notice.css`` asks of a notice rendered in one go).
+
+Rows of one line all have the same height. A row that may need two lines (a value wider
+than its column) or another font (a character the body face lacks) is measured on its own
+in a second probe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .fonts import body_advances
+from .render import WHOLE, lay_out, render_html
+
+PROBE_TEMPLATE = "printing/probe.html"
+
+# One-line rows in the probe: more than the first two pages hold on any paper (A3 holds
+# about 40 rows a page, A4 landscape about 25).
+PROBE_FILLER_ROWS = 90
+
+# Rows measured one by one beyond this many cost more than rendering the notice in one go.
+MAX_MEASURED_ROWS = 100
+
+# WeasyPrint accepts a box ending a millionth of a pixel past the page (its float fudge);
+# the plan adds row heights in another order, so it allows the same.
+FIT_TOLERANCE = 1e-6
+
+# The closing block is kept on the last row's page only if it fits with this much to
+# spare (px): when in doubt it moves, taking the last row along, and never overflows.
+CLOSING_SPARE = 0.01
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """Row ranges ``[start, end)`` of each page of the notice, in order."""
+
+    pages: tuple[tuple[int, int], ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.pages)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What the probe measured, in CSS px."""
+
+    first_top: float  # top of the first body row on page 1 (under the title and header)
+    top: float  # top of the first body row on any later page (under the header)
+    limit: float  # lowest row bottom seen on a page
+    row_height: float  # a row of one line
+    tail: float  # from the last row's bottom to the end of the closing block
+    page_bottom: float
+    cell_widths: tuple[float, ...]  # content width of each column
+    em: float  # 1 em of the table text
+
+
+class ProbeMismatch(Exception):
+    """The probe does not look as the plan expects: render the notice in one go."""
+
+
+def plan_pages(context: dict) -> PagePlan | None:
+    """The page plan of a notice, or None when it is safer to render it in one go."""
+    try:
+        frame = _measure(context)
+        heights = _row_heights(context, frame)
+    except ProbeMismatch:
+        return None
+    if heights is None:
+        return None
+    return _fill_pages(heights, frame)
+
+
+def _anchors(html: str) -> dict[str, tuple[int, tuple[float, float, float, float]]]:
+    """Page index and border box of every element with an id."""
+    found: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
+    for number, page in enumerate(lay_out(html).pages):
+        for name, box in page.anchors.items():
+            found.setdefault(name, (number, box))
+    return found
+
+
+def _probe(context: dict, rows: list[list[str]], filler: int) -> dict:
+    html = render_html(dict(context, rows=rows, filler=filler), WHOLE, PROBE_TEMPLATE)
+    return _anchors(html)
+
+
+def _measure(context: dict) -> _Frame:
+    found = _probe(context, [], PROBE_FILLER_ROWS)
+
+    def box(name: str) -> tuple[int, tuple[float, float, float, float]]:
+        if name not in found:
+            raise ProbeMismatch(name)
+        return found[name]
+
+    page, (_, first_top, _, first_bottom) = box("w")
+    row_height = first_bottom - first_top
+    rows_by_page: dict[int, list[tuple[float, float]]] = {page: [(first_top, first_bottom)]}
+    for i in range(PROBE_FILLER_ROWS):
+        page, (_, y1, _, y2) = box(f"f{i}")
+        if abs((y2 - y1) - row_height) > FIT_TOLERANCE:
+            raise ProbeMismatch("rows of one line differ in height")
+        rows_by_page.setdefault(page, []).append((y1, y2))
+    pages = sorted(rows_by_page)
+    if pages[:3] != [0, 1, 2]:
+        raise ProbeMismatch("the probe rows do not fill two pages")
+    full = [rows_by_page[p] for p in pages[:-1]]  # the last page of filler is not full
+    limit = max(page_rows[-1][1] for page_rows in full)
+
+    tail_page, (_, _, _, last_bottom) = box("t")
+    end_page, (_, end_top, _, _) = box("end")
+    if end_page != tail_page:
+        raise ProbeMismatch("the closing block does not fit under one row")
+    _, (_, page_bottom, _, _) = box("page-bottom")
+    widths = tuple(box(f"w{i}")[1][2] - box(f"w{i}")[1][0] for i in range(len(context["columns"])))
+    _, (em_left, _, em_right, _) = box("em0")
+    frame = _Frame(
+        first_top=first_top,
+        top=rows_by_page[1][0][0],
+        limit=limit,
+        row_height=row_height,
+        tail=end_top - last_bottom,
+        page_bottom=page_bottom,
+        cell_widths=widths,
+        em=em_right - em_left,
+    )
+    # The plan must break the probe's own full pages where WeasyPrint did.
+    for number, page_rows in enumerate(full[:2]):
+        top = frame.first_top if number == 0 else frame.top
+        if _rows_that_fit(top, [row_height] * (len(page_rows) + 1), frame) != len(page_rows):
+            raise ProbeMismatch("the plan would break the probe's pages elsewhere")
+    return frame
+
+
+def _rows_that_fit(top: float, heights: list[float], frame: _Frame) -> int:
+    y, count = top, 0
+    for height in heights:
+        if y + height > frame.limit + FIT_TOLERANCE:
+            break
+        y += height
+        count += 1
+    return count
+
+
+def _text_width(text: str, advances: dict[int, float]) -> float | None:
+    """Width in em of a cell's text as laid out (white space collapsed); None if a
+    character is not in the body face."""
+    width = 0.0
+    for ch in _SPACES.sub(" ", text).strip():
+        advance = advances.get(ord(ch))
+        if advance is None:
+            return None
+        width += advance
+    return width
+
+
+def _fits_one_line(row: list[str], frame: _Frame, advances: dict[int, float]) -> bool:
+    for text, room in zip(row, frame.cell_widths, strict=True):
+        width = _text_width(text, advances)
+        # Half a pixel to spare: Pango may place glyphs a little differently (kerning).
+        if width is None or width * frame.em > room - 0.5:
+            return False
+    return True
+
+
+def _row_heights(context: dict, frame: _Frame) -> list[float] | None:
+    """Height of every row: one line, or measured in a second probe."""
+    advances = body_advances()
+    rows = context["rows"]
+    odd = [i for i, row in enumerate(rows) if not _fits_one_line(row, frame, advances)]
+    heights = [frame.row_height] * len(rows)
+    if not odd:
+        return heights
+    if len(odd) > MAX_MEASURED_ROWS:
+        return None
+    found = _probe(context, [rows[i] for i in odd], 0)
+    for n, i in enumerate(odd):
+        if f"x{n}" not in found:
+            raise ProbeMismatch(f"x{n}")
+        _, (_, y1, _, y2) = found[f"x{n}"]
+        heights[i] = y2 - y1
+    return heights
+
+
+def _fill_pages(heights: list[float], frame: _Frame) -> PagePlan | None:
+    if max(heights) > frame.limit - frame.top:
+        return None  # a row taller than a page: WeasyPrint would split it
+    pages: list[tuple[int, int]] = []
+    start, y = 0, frame.first_top
+    for i, height in enumerate(heights):
+        if i > start and y + height > frame.limit + FIT_TOLERANCE:
+            pages.append((start, i))
+            start, y = i, frame.top
+        y += height
+    end = len(heights)
+    if y + frame.tail > frame.page_bottom - CLOSING_SPARE:
+        # The closing block does not fit under the last row: both go to a new page.
+        if end - start < 2:
+            return None
+        pages.append((start, end - 1))
+        start, y = end - 1, frame.top + heights[-1]
+        if y + frame.tail > frame.page_bottom - CLOSING_SPARE:
+            return None
+    pages.append((start, end))
+    return PagePlan(tuple(pages))

@@ -1,0 +1,100 @@
+"""Long notices rendered in parts of whole pages on several CPUs, merged into one PDF.
+
+WeasyPrint lays a document out on one CPU. A long notice is therefore cut, along the page
+plan of :mod:`.paging`, into parts of whole pages. Each part is a document of its own
+with the table header, told its first page number and the notice's page count; the first
+part opens with the title, the last ends with the totals and the closing block. The parts
+are rendered on the warm workers of :mod:`.pool` and this process, then joined with pypdf.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+
+from . import pool
+from .paging import PagePlan, plan_pages
+from .render import render_html, write_pdf
+
+log = logging.getLogger(__name__)
+
+# Below this many rows a notice is rendered in one go: measuring the pages, the extra
+# fonts and page setup of each part and the merge cost more than the second CPU saves.
+PARALLEL_MIN_ROWS = 150
+
+# Parts per CPU: more parts even out CPUs that run at different speeds (another program,
+# a worker still starting) but each part pays again for fonts and PDF output (~0.1 s).
+PARTS_PER_PROCESS = 1
+
+
+def render_in_parts(context: dict, *, processes: int | None = None) -> bytes | None:
+    """PDF of a long notice rendered in parts; None if it is better rendered in one go."""
+    if pool.in_worker() or len(context["rows"]) < PARALLEL_MIN_ROWS:
+        return None
+    processes = processes or pool.cpu_count()
+    if processes < 2:
+        return None
+    plan = plan_pages(context)
+    if plan is None:
+        return None
+    groups = split_pages(plan, processes * PARTS_PER_PROCESS)
+    if len(groups) < 2:
+        return None
+    tasks = [_part_task(context, plan, first, last) for first, last in groups]
+    pdfs = pool.map_shared(_render_part, tasks, processes)
+    merged = _join(pdfs, [last - first for first, last in groups])
+    if merged is None:
+        # The plan was wrong somewhere (a row taller than measured?): safe, but slow.
+        log.warning("page plan of %r not met; rendering it in one go", context["title"])
+    return merged
+
+
+def split_pages(plan: PagePlan, count: int) -> list[tuple[int, int]]:
+    """Up to ``count`` runs of whole pages ``[first, last)`` with about as many rows each."""
+    ends = [end for _, end in plan.pages]
+    cuts: list[int] = []
+    for share in range(1, count):
+        target = ends[-1] * share / count
+        # Cut after the page whose last row is nearest to this share of the rows.
+        cut = min(range(1, plan.total), key=lambda pages: abs(ends[pages - 1] - target), default=0)
+        if cut > (cuts[-1] if cuts else 0):
+            cuts.append(cut)
+    bounds = [0, *cuts, plan.total]
+    return list(itertools.pairwise(bounds))
+
+
+def _part_task(context: dict, plan: PagePlan, first: int, last: int) -> tuple[dict, dict]:
+    start, end = plan.pages[first][0], plan.pages[last - 1][1]
+    part = {
+        "first": first == 0,
+        "last": last == plan.total,
+        "breaks": frozenset(s - start for s, _ in plan.pages[first + 1 : last]),
+        "page_first": first + 1,
+        "page_total": plan.total,
+    }
+    return dict(context, rows=context["rows"][start:end]), part
+
+
+def _render_part(task: tuple[dict, dict]) -> bytes:
+    context, part = task
+    return write_pdf(render_html(context, part))
+
+
+def _join(pdfs: list[bytes], pages: list[int]) -> bytes | None:
+    """The parts as one PDF with the first part's metadata; None if a part has more or
+    fewer pages than planned."""
+    from pypdf import PdfReader, PdfWriter
+
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
+    if [len(reader.pages) for reader in readers] != pages:
+        return None
+    writer = PdfWriter()
+    for reader in readers:
+        writer.append(reader)
+    if readers[0].metadata:
+        writer.add_metadata(dict(readers[0].metadata))
+    out = io.BytesIO()
+    writer.write(out)
+    writer.close()
+    return out.getvalue()
