@@ -30,9 +30,11 @@ PROBE_FILLER_ROWS = 90
 # Rows measured one by one beyond this many cost more than rendering the notice in one go.
 MAX_MEASURED_ROWS = 100
 
-# WeasyPrint accepts a box ending a millionth of a pixel past the page (its float fudge);
-# the plan adds row heights in another order, so it allows the same.
-FIT_TOLERANCE = 1e-6
+# WeasyPrint lets a box end a billionth past the bottom of the page (its float fudge).
+FIT_FUDGE = 1 + 1e-9
+
+# Rows of one line differ in height by no more than float noise.
+SAME_HEIGHT = 1e-6
 
 # The closing block is kept on the last row's page only if it fits with this much to
 # spare (px): when in doubt it moves, taking the last row along, and never overflows.
@@ -58,10 +60,9 @@ class _Frame:
 
     first_top: float  # top of the first body row on page 1 (under the title and header)
     top: float  # top of the first body row on any later page (under the header)
-    limit: float  # lowest row bottom seen on a page
+    page_bottom: float  # a row or the closing block must end above this
     row_height: float  # a row of one line
     tail: float  # from the last row's bottom to the end of the closing block
-    page_bottom: float
     cell_widths: tuple[float, ...]  # content width of each column
     em: float  # 1 em of the table text
 
@@ -109,14 +110,13 @@ def _measure(context: dict) -> _Frame:
     rows_by_page: dict[int, list[tuple[float, float]]] = {page: [(first_top, first_bottom)]}
     for i in range(PROBE_FILLER_ROWS):
         page, (_, y1, _, y2) = box(f"f{i}")
-        if abs((y2 - y1) - row_height) > FIT_TOLERANCE:
+        if abs((y2 - y1) - row_height) > SAME_HEIGHT:
             raise ProbeMismatch("rows of one line differ in height")
         rows_by_page.setdefault(page, []).append((y1, y2))
     pages = sorted(rows_by_page)
     if pages[:3] != [0, 1, 2]:
         raise ProbeMismatch("the probe rows do not fill two pages")
     full = [rows_by_page[p] for p in pages[:-1]]  # the last page of filler is not full
-    limit = max(page_rows[-1][1] for page_rows in full)
 
     tail_page, (_, _, _, last_bottom) = box("t")
     end_page, (_, end_top, _, _) = box("end")
@@ -128,10 +128,9 @@ def _measure(context: dict) -> _Frame:
     frame = _Frame(
         first_top=first_top,
         top=rows_by_page[1][0][0],
-        limit=limit,
+        page_bottom=page_bottom,
         row_height=row_height,
         tail=end_top - last_bottom,
-        page_bottom=page_bottom,
         cell_widths=widths,
         em=em_right - em_left,
     )
@@ -143,10 +142,14 @@ def _measure(context: dict) -> _Frame:
     return frame
 
 
+def _fits(bottom: float, frame: _Frame) -> bool:
+    return bottom <= frame.page_bottom * FIT_FUDGE
+
+
 def _rows_that_fit(top: float, heights: list[float], frame: _Frame) -> int:
     y, count = top, 0
     for height in heights:
-        if y + height > frame.limit + FIT_TOLERANCE:
+        if not _fits(y + height, frame):
             break
         y += height
         count += 1
@@ -194,12 +197,12 @@ def _row_heights(context: dict, frame: _Frame) -> list[float] | None:
 
 
 def _fill_pages(heights: list[float], frame: _Frame) -> PagePlan | None:
-    if max(heights) > frame.limit - frame.top:
+    if not _fits(frame.top + max(heights), frame):
         return None  # a row taller than a page: WeasyPrint would split it
     pages: list[tuple[int, int]] = []
     start, y = 0, frame.first_top
     for i, height in enumerate(heights):
-        if i > start and y + height > frame.limit + FIT_TOLERANCE:
+        if i > start and not _fits(y + height, frame):
             pages.append((start, i))
             start, y = i, frame.top
         y += height

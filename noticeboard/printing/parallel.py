@@ -38,6 +38,12 @@ def render_in_parts(context: dict, *, processes: int | None = None) -> bytes | N
     plan = plan_pages(context)
     if plan is None:
         return None
+    return render_plan(context, plan, processes)
+
+
+def render_plan(context: dict, plan: PagePlan, processes: int) -> bytes | None:
+    """PDF of the notice laid out along ``plan``; None if a part came out with more or
+    fewer pages than planned (a row taller than measured?), which would misnumber them."""
     groups = split_pages(plan, processes * PARTS_PER_PROCESS)
     if len(groups) < 2:
         return None
@@ -45,7 +51,6 @@ def render_in_parts(context: dict, *, processes: int | None = None) -> bytes | N
     pdfs = pool.map_shared(_render_part, tasks, processes)
     merged = _join(pdfs, [last - first for first, last in groups])
     if merged is None:
-        # The plan was wrong somewhere (a row taller than measured?): safe, but slow.
         log.warning("page plan of %r not met; rendering it in one go", context["title"])
     return merged
 
