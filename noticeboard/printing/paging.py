@@ -1,12 +1,13 @@
 """Page plan of a long notice: which table rows go on which page, decided before rendering.
 
 A long notice is rendered in parts of whole pages at once (parallel.py), so each part must
-know beforehand where its pages start and how many pages the notice has. WeasyPrint lays
-out a small probe document (``templates/printing/probe.html``) with the notice's own
-title, header row, column widths, totals and closing block; the plan repeats its page
-breaking with the measured heights: a row goes on the page if its bottom fits, the totals
-row and the closing block take the last row along to a new page when they do not fit
-after it (as ``notice.css`` asks of a notice rendered in one go).
+know beforehand where its pages start and how many pages the notice has. The plan repeats
+WeasyPrint's page breaking: a row goes on the page if it ends above the bottom of the page
+(WeasyPrint's own test), otherwise it starts the next page under the repeated header; the
+totals row and the closing block take the last row along to a new page when they do not
+fit under it (as ``notice.css`` asks). The heights come from a small probe document
+(``templates/printing/probe.html``) laid out by WeasyPrint with the notice's own title,
+header row, column widths, totals and closing block.
 
 Rows of one line all have the same height. A row that may need two lines (a value wider
 than its column) or another font (a character the body face lacks) is measured on its own
@@ -22,10 +23,6 @@ from .fonts import body_advances
 from .render import WHOLE, lay_out, render_html
 
 PROBE_TEMPLATE = "printing/probe.html"
-
-# One-line rows in the probe: more than the first two pages hold on any paper (A3 holds
-# about 40 rows a page, A4 landscape about 25).
-PROBE_FILLER_ROWS = 90
 
 # Rows measured one by one beyond this many cost more than rendering the notice in one go.
 MAX_MEASURED_ROWS = 100
@@ -92,68 +89,43 @@ def _anchors(html: str) -> dict[str, tuple[int, tuple[float, float, float, float
     return found
 
 
-def _probe(context: dict, rows: list[list[str]], filler: int) -> dict:
-    html = render_html(dict(context, rows=rows, filler=filler), WHOLE, PROBE_TEMPLATE)
+def _probe(context: dict, rows: list[list[str]]) -> dict:
+    html = render_html(dict(context, rows=rows), WHOLE, PROBE_TEMPLATE)
     return _anchors(html)
 
 
 def _measure(context: dict) -> _Frame:
-    found = _probe(context, [], PROBE_FILLER_ROWS)
+    found = _probe(context, [])
 
     def box(name: str) -> tuple[int, tuple[float, float, float, float]]:
         if name not in found:
             raise ProbeMismatch(name)
         return found[name]
 
-    page, (_, first_top, _, first_bottom) = box("w")
-    row_height = first_bottom - first_top
-    rows_by_page: dict[int, list[tuple[float, float]]] = {page: [(first_top, first_bottom)]}
-    for i in range(PROBE_FILLER_ROWS):
-        page, (_, y1, _, y2) = box(f"f{i}")
-        if abs((y2 - y1) - row_height) > SAME_HEIGHT:
-            raise ProbeMismatch("rows of one line differ in height")
-        rows_by_page.setdefault(page, []).append((y1, y2))
-    pages = sorted(rows_by_page)
-    if pages[:3] != [0, 1, 2]:
-        raise ProbeMismatch("the probe rows do not fill two pages")
-    full = [rows_by_page[p] for p in pages[:-1]]  # the last page of filler is not full
-
-    tail_page, (_, _, _, last_bottom) = box("t")
+    first_page, (_, first_top, _, first_bottom) = box("w")
+    tail_page, (_, top, _, last_bottom) = box("t")
     end_page, (_, end_top, _, _) = box("end")
+    _, (_, page_bottom, _, _) = box("page-bottom")
+    row_height = first_bottom - first_top
+    if (first_page, tail_page) != (0, 1) or abs(last_bottom - top - row_height) > SAME_HEIGHT:
+        raise ProbeMismatch("the probe's rows are not where they belong")
     if end_page != tail_page:
         raise ProbeMismatch("the closing block does not fit under one row")
-    _, (_, page_bottom, _, _) = box("page-bottom")
     widths = tuple(box(f"w{i}")[1][2] - box(f"w{i}")[1][0] for i in range(len(context["columns"])))
     _, (em_left, _, em_right, _) = box("em0")
-    frame = _Frame(
+    return _Frame(
         first_top=first_top,
-        top=rows_by_page[1][0][0],
+        top=top,
         page_bottom=page_bottom,
         row_height=row_height,
         tail=end_top - last_bottom,
         cell_widths=widths,
         em=em_right - em_left,
     )
-    # The plan must break the probe's own full pages where WeasyPrint did.
-    for number, page_rows in enumerate(full[:2]):
-        top = frame.first_top if number == 0 else frame.top
-        if _rows_that_fit(top, [row_height] * (len(page_rows) + 1), frame) != len(page_rows):
-            raise ProbeMismatch("the plan would break the probe's pages elsewhere")
-    return frame
 
 
 def _fits(bottom: float, frame: _Frame) -> bool:
     return bottom <= frame.page_bottom * FIT_FUDGE
-
-
-def _rows_that_fit(top: float, heights: list[float], frame: _Frame) -> int:
-    y, count = top, 0
-    for height in heights:
-        if not _fits(y + height, frame):
-            break
-        y += height
-        count += 1
-    return count
 
 
 def _text_width(text: str, advances: dict[int, float]) -> float | None:
@@ -187,7 +159,7 @@ def _row_heights(context: dict, frame: _Frame) -> list[float] | None:
         return heights
     if len(odd) > MAX_MEASURED_ROWS:
         return None
-    found = _probe(context, [rows[i] for i in odd], 0)
+    found = _probe(context, [rows[i] for i in odd])
     for n, i in enumerate(odd):
         if f"x{n}" not in found:
             raise ProbeMismatch(f"x{n}")
