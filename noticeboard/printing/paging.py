@@ -24,8 +24,9 @@ from .render import WHOLE, lay_out, render_html
 
 PROBE_TEMPLATE = "printing/probe.html"
 
-# Rows measured one by one beyond this many cost more than rendering the notice in one go.
-MAX_MEASURED_ROWS = 100
+# Each row measured one by one is laid out in the probe, which the parts wait for; with
+# more than this share of the rows to measure, one go is about as fast.
+MAX_MEASURED_SHARE = 0.25
 
 # WeasyPrint lets a box end a billionth past the bottom of the page (its float fudge).
 FIT_FUDGE = 1 + 1e-9
@@ -37,7 +38,8 @@ SAME_HEIGHT = 1e-6
 # spare (px): when in doubt it moves, taking the last row along, and never overflows.
 CLOSING_SPARE = 0.01
 
-_SPACES = re.compile(r"\s+")
+# White space that CSS collapses (``white-space: normal``); U+3000 and NBSP keep their width.
+_SPACES = re.compile(r"[ \t\n\r\f]+")
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def _text_width(text: str, advances: dict[int, float]) -> float | None:
     """Width in em of a cell's text as laid out (white space collapsed); None if a
     character is not in the body face."""
     width = 0.0
-    for ch in _SPACES.sub(" ", text).strip():
+    for ch in _SPACES.sub(" ", text).strip(" "):
         advance = advances.get(ord(ch))
         if advance is None:
             return None
@@ -157,7 +159,7 @@ def _row_heights(context: dict, frame: _Frame) -> list[float] | None:
     heights = [frame.row_height] * len(rows)
     if not odd:
         return heights
-    if len(odd) > MAX_MEASURED_ROWS:
+    if len(odd) > MAX_MEASURED_SHARE * len(rows):
         return None
     found = _probe(context, [rows[i] for i in odd])
     for n, i in enumerate(odd):

@@ -2,7 +2,8 @@
 
 Starting a worker costs about 1.5 s (spawn, imports, fonts), as much as rendering 300
 rows, so the workers are started once, on first use, and kept for the life of the
-process. Each has its fonts loaded before its first task.
+process (concurrent.futures stops them at exit). Each has its fonts loaded before its
+first task.
 """
 
 from __future__ import annotations
@@ -47,30 +48,32 @@ def _warm_up() -> None:
     render_notice_pdf(**sample_kwargs(3), parallel=False)
 
 
+def pool_size() -> int:
+    """Worker processes: one per CPU besides this process's own."""
+    return max(1, cpu_count() - 1)
+
+
 def _workers() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
             # spawn, not fork: forking a threaded web server is unsafe.
             _pool = ProcessPoolExecutor(
-                max_workers=max(1, cpu_count() - 1),
+                max_workers=pool_size(),
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_warm_up,
             )
         return _pool
 
 
-def pool_size() -> int:
-    return max(1, cpu_count() - 1)
+def _forget_inherited() -> None:
+    # A process forked from this one (a pre-forking web server) shares none of the pool's
+    # threads and pipes: it starts workers of its own when it needs them.
+    global _lock, _pool
+    _lock, _pool = threading.Lock(), None
 
 
-def shutdown() -> None:
-    """Stop the workers (they are started again on next use)."""
-    global _pool
-    with _lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+os.register_at_fork(after_in_child=_forget_inherited)
 
 
 def _forget(broken: ProcessPoolExecutor) -> None:
