@@ -19,13 +19,11 @@ from .render import render_html, write_pdf
 
 log = logging.getLogger(__name__)
 
-# Below this many rows a notice is rendered in one go: measuring the pages, the extra
-# fonts and page setup of each part and the merge cost more than the second CPU saves.
-PARALLEL_MIN_ROWS = 150
-
-# Parts per CPU: more parts even out CPUs that run at different speeds (another program,
-# a worker still starting) but each part pays again for fonts and PDF output (~0.1 s).
-PARTS_PER_PROCESS = 1
+# Below this many rows (about 6 pages) a notice is rendered in one go. Parts cost about
+# 0.25 s of CPU more (measuring the pages, fonts and page setup again in each part, the
+# merge), which a free second CPU repays only for longer notices, and a busy machine not
+# at all.
+PARALLEL_MIN_ROWS = 200
 
 
 def render_in_parts(context: dict, *, processes: int | None = None) -> bytes | None:
@@ -44,7 +42,10 @@ def render_in_parts(context: dict, *, processes: int | None = None) -> bytes | N
 def render_plan(context: dict, plan: PagePlan, processes: int) -> bytes | None:
     """PDF of the notice laid out along ``plan``; None if a part came out with more or
     fewer pages than planned (a row taller than measured?), which would misnumber them."""
-    groups = split_pages(plan, processes * PARTS_PER_PROCESS)
+    # One part per CPU. More parts would even out CPUs running at different speeds (another
+    # program, a worker still starting), but each part costs ~0.1 s of CPU again, and
+    # ~300 KB of PDF for its own copy of the fonts.
+    groups = split_pages(plan, processes)
     if len(groups) < 2:
         return None
     tasks = [_part_task(context, plan, first, last) for first, last in groups]
