@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 
 import pytest
 from pypdf import PdfReader
@@ -186,3 +188,17 @@ def test_short_notice_renders_without_workers(monkeypatch):
     monkeypatch.setattr(pool, "_workers", no_pool)
     pdf = render_notice_pdf(**sample_kwargs(parallel.PARALLEL_MIN_ROWS - 1))
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 4
+
+
+def test_a_killed_worker_costs_time_not_the_notice(caplog):
+    """If a worker dies (out of memory, killed), this process renders its parts itself."""
+    kwargs = sample_kwargs(parallel.PARALLEL_MIN_ROWS, seed=3)
+    expected = page_texts(render_notice_pdf(**kwargs, parallel=False))
+    workers = pool._workers()
+    assert workers.submit(os.getpid).result() != os.getpid()  # started and answering
+    for process in list(workers._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)
+    assert page_texts(_in_parts(kwargs)) == expected
+    assert "pool broken" in caplog.text
+    assert pool._workers() is not workers
+    assert page_texts(_in_parts(kwargs)) == expected  # with new workers
