@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -37,9 +38,19 @@ def in_worker() -> bool:
     return _in_worker
 
 
+def _exit_with_parent() -> None:
+    # A worker keeps both ends of its task queue open, so it would wait for tasks forever
+    # if this process died without stopping it (SIGTERM, SIGKILL): watch the parent.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+
 def _warm_up() -> None:
     global _in_worker
     _in_worker = True
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     # Render a small notice so that WeasyPrint, the templates and the fonts are loaded
     # before the first task arrives.
     from .render import render_notice_pdf
