@@ -22,6 +22,7 @@ import argparse
 import io
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -48,8 +49,10 @@ def _cpu_model() -> str:
 
 
 def _children_cpu() -> float:
-    """CPU seconds used so far by the live child processes (the PDF workers), Linux only."""
-    total = 0.0
+    """CPU seconds used so far by child processes (the PDF workers): those that ended and
+    were waited for, and the live ones (from /proc, Linux only)."""
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = ended.ru_utime + ended.ru_stime
     tick = os.sysconf("SC_CLK_TCK")
     for task in Path("/proc/self/task").glob("*"):
         try:

@@ -33,6 +33,10 @@ def render_in_parts(context: dict, *, processes: int | None = None) -> bytes | N
     processes = processes or pool.cpu_count()
     if processes < 2:
         return None
+    if not pool.workers_ready():
+        # The first long notice of a process: waiting for a worker to start (~1.5 s)
+        # would take longer than rendering in one go while it starts.
+        return None
     plan = plan_pages(context)
     if plan is None:
         return None

@@ -14,7 +14,7 @@ import multiprocessing.connection
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_ready: Future | None = None  # done once a worker has started and warmed up
 _in_worker = False
 
 
@@ -65,7 +66,7 @@ def pool_size() -> int:
 
 
 def _workers() -> ProcessPoolExecutor:
-    global _pool
+    global _pool, _ready
     with _lock:
         if _pool is None:
             # spawn, not fork: forking a threaded web server is unsafe.
@@ -74,24 +75,32 @@ def _workers() -> ProcessPoolExecutor:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_warm_up,
             )
+            _ready = _pool.submit(os.getpid)
         return _pool
+
+
+def workers_ready() -> bool:
+    """Whether a warm worker is waiting; the first call starts the workers."""
+    _workers()
+    ready = _ready
+    return ready is not None and ready.done() and ready.exception() is None
 
 
 def _forget_inherited() -> None:
     # A process forked from this one (a pre-forking web server) shares none of the pool's
     # threads and pipes: it starts workers of its own when it needs them.
-    global _lock, _pool
-    _lock, _pool = threading.Lock(), None
+    global _lock, _pool, _ready
+    _lock, _pool, _ready = threading.Lock(), None, None
 
 
 os.register_at_fork(after_in_child=_forget_inherited)
 
 
 def _forget(broken: ProcessPoolExecutor) -> None:
-    global _pool
+    global _pool, _ready
     with _lock:
         if _pool is broken:
-            _pool = None
+            _pool, _ready = None, None
     broken.shutdown(wait=False, cancel_futures=True)
 
 

@@ -6,6 +6,7 @@ import io
 import os
 import re
 import signal
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -123,10 +124,30 @@ def test_second_extractor_agrees(long_pdf, long_texts):
     assert "𠮷*华" in poppler and "阿*拉·艾合买提" in poppler
 
 
+def _wait_for_workers() -> None:
+    deadline = time.monotonic() + 60
+    while not pool.workers_ready():
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.1)
+
+
 @pytest.mark.skipif(pool.cpu_count() < 2, reason="one CPU: long notices render in one go")
 def test_render_notice_pdf_uses_parts_for_a_long_notice(long_kwargs):
+    _wait_for_workers()
     expected = parallel.render_in_parts(_context(long_kwargs), processes=pool.cpu_count())
+    assert expected is not None
     assert render_notice_pdf(**long_kwargs) == expected
+
+
+def test_first_long_notice_does_not_wait_for_workers_to_start(monkeypatch, long_kwargs):
+    monkeypatch.setattr(pool, "_pool", None)  # as in a process that has not started them
+    monkeypatch.setattr(pool, "_ready", None)
+    assert parallel.render_in_parts(_context(long_kwargs)) is None  # rendered in one go
+    started = pool._pool
+    assert started is not None  # ... while they start for the next one
+    _wait_for_workers()
+    assert parallel.render_in_parts(_context(long_kwargs)) is not None
+    started.shutdown()
 
 
 @pytest.mark.parametrize(
