@@ -394,7 +394,7 @@ def render_html(context: dict, part: dict = WHOLE, template: str = TEMPLATE_NAME
 
 
 def render_notice_html(snapshot: dict, **kwargs: Any) -> str:
-    """HTML that :func:`render_notice_pdf` feeds to WeasyPrint (useful for debugging)."""
+    """HTML of the notice in one go, as WeasyPrint gets it (useful for debugging)."""
     return render_html(build_context(snapshot, **kwargs))
 
 
