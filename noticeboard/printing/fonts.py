@@ -127,13 +127,21 @@ def _cached_face(family: str) -> FontFace | None:
 
 
 @functools.lru_cache(maxsize=16)
-def _codepoints(path: str, index: int) -> frozenset[int]:
+def _advances(path: str, index: int) -> dict[int, float]:
+    """Advance width, in em, of every character the face maps."""
     # Imported on first use: fontTools is only needed when a snapshot is checked.
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:
         cmap = font.getBestCmap() or {}
-    return frozenset(cmap)
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {cp: metrics[name][0] / units for cp, name in cmap.items()}
+
+
+@functools.lru_cache(maxsize=16)
+def _codepoints(path: str, index: int) -> frozenset[int]:
+    return frozenset(_advances(path, index))
 
 
 def font_chain() -> tuple[FontFace, ...]:
@@ -153,6 +161,16 @@ def css_font_stack(primary: str) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
+def body_advances() -> dict[int, float]:
+    """Advance widths (em) of the characters of the body face, Noto Serif CJK SC (cached).
+
+    Table cells are set in this face; a character it lacks comes from another font of the
+    chain, whose line height may differ.
+    """
+    face = _cached_face(SERIF_FAMILY)
+    return _advances(face.path, face.index) if face is not None else {}
+
+
 def covered_codepoints() -> frozenset[int]:
     """Union of the character maps of every font of the chain (cached)."""
     return _covered(font_chain())
@@ -169,6 +187,7 @@ def _covered(chain: tuple[FontFace, ...]) -> frozenset[int]:
 def clear_font_cache() -> None:
     """Forget resolved fonts, e.g. after installing a font package at runtime."""
     _cached_face.cache_clear()
+    _advances.cache_clear()
     _codepoints.cache_clear()
     _covered.cache_clear()
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from noticeboard.printing import MissingGlyphs, merge_pdfs, render_batch
+from noticeboard.printing import MissingGlyphs, merge_pdfs, pool, render_batch
 from noticeboard.printing import batch as batch_module
 from noticeboard.printing.samples import sample_kwargs
 
@@ -69,6 +69,6 @@ def test_small_batch_stays_in_process(monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("no worker process expected for a small batch")
 
-    monkeypatch.setattr(batch_module, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(pool, "_workers", no_pool)
     pdfs = render_batch([sample_kwargs(5, village=v) for v in VILLAGES], processes=2)
     assert len(pdfs) == len(VILLAGES)

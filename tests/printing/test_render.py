@@ -9,7 +9,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from noticeboard.printing import render_notice_pdf
+from noticeboard.printing import render, render_notice_pdf
 from noticeboard.printing.render import build_context, format_date, render_notice_html
 
 from .helpers import SHA, make_snapshot, page_texts, pdftotext, render_kwargs
@@ -203,3 +203,29 @@ def test_default_alignment_and_totals_layout(small_rows):
     assert totals["span"] == 2 and totals["label"] == "合计（5 户）"
     assert totals["cells"] == ["11", "5789.50"]
     assert context["period"] == "2026年11月20日至2026年11月26日"
+
+
+def _html_of(snapshot: dict, **overrides) -> str:
+    kwargs = {k: v for k, v in render_kwargs({}, **overrides).items() if k != "snapshot"}
+    return render.render_html(build_context(snapshot, **kwargs))
+
+
+def _pdf_through_weasyprints_html_parser(html: str) -> bytes:
+    with render._gc_paused():
+        document = render._html_class()(string=html, url_fetcher=render._no_network_fetcher())
+        return document.write_pdf(font_config=render._font_config())
+
+
+def test_parsing_as_xml_prints_the_same_bytes_as_weasyprints_html_parser(small_rows):
+    """Templates are parsed with expat (fast); WeasyPrint's HTML5 parser is the reference."""
+    assert render._html_class().from_tree_ok  # else every render takes the slow path
+    for channel, paper in (("board", "A4-portrait"), ("online", "A3-portrait")):
+        html = _html_of(make_snapshot(small_rows), channel=channel, paper=paper)
+        assert render.write_pdf(html) == _pdf_through_weasyprints_html_parser(html)
+
+
+def test_a_value_xml_refuses_is_parsed_as_html_as_before(small_rows):
+    rows = [dict(r) for r in small_rows]
+    rows[0]["name"] = "张\x0b三丰"  # a vertical tab pasted from a spreadsheet: not XML
+    html = _html_of(make_snapshot(rows))
+    assert render.write_pdf(html) == _pdf_through_weasyprints_html_parser(html)
