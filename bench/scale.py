@@ -382,6 +382,7 @@ class CountyBuilder:
     # --------------------------------------------------------------- build
 
     def build(self) -> dict[str, int]:
+        from noticeboard.cases import name_grams
         from noticeboard.extensions import db
 
         with gc_paused():
@@ -389,6 +390,8 @@ class CountyBuilder:
             specs = self.cases()
             plans = self.notices(specs)
             self.write(specs, plans)
+            # The bulk went in without the ORM, so without the flush that keeps the name index.
+            name_grams.rebuild(db.session)
             db.session.commit()
             self.fix_sequences()
         return self.counts

@@ -305,3 +305,16 @@ class CaseChange(db.Model):
     @property
     def makers(self) -> set[int]:
         return {self.created_by_id}
+
+
+class CaseNameGram(db.Model):
+    """Every two-character piece of the names in a case (applicant and members), so that a
+    search for part of a name is an index lookup, on SQLite and PostgreSQL alike, instead of
+    a LIKE '%…%' over every case. Kept by `cases/name_grams.py` on every flush."""
+
+    __tablename__ = "case_name_grams"
+
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

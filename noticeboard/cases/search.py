@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from noticeboard.cases.models import Case, CaseMember
+from noticeboard.cases.name_grams import cases_named
 from noticeboard.core.validation import normalise_resident_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
@@ -37,10 +38,7 @@ def case_query(user, filters: CaseFilter) -> Select:
         if any(ch.isdigit() for ch in q):
             query = query.where(_holds_id(normalise_resident_id(q), filters.anywhere))
         else:
-            members = select(CaseMember.case_id).where(CaseMember.name.contains(q, autoescape=True))
-            query = query.where(
-                or_(Case.applicant_name.contains(q, autoescape=True), Case.id.in_(members))
-            )
+            query = query.where(cases_named(q))
     return query
 
 

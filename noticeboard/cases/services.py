@@ -126,6 +126,14 @@ def apply_values(case: Case, values: dict, members: list[MemberInput]) -> None:
 
 
 def create_case(user, program: Program | str, data: dict) -> Case:
+    case = enter_case(user, program, data)
+    db.session.commit()
+    return case
+
+
+def enter_case(user, program: Program | str, data: dict) -> Case:
+    """A new draft case with its audit entry, in the caller's transaction: callers entering
+    many cases at once (an import) commit them together, or roll all of them back."""
     require(user, Action.EDIT_CASES)
     program = Program(program)
     values, members = clean_case(user, program, data)
@@ -134,7 +142,6 @@ def create_case(user, program: Program | str, data: dict) -> Case:
     db.session.add(case)
     db.session.flush()
     audit_case(AuditAction.CREATE, case, user, after=audit_view(case))
-    db.session.commit()
     return case
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from noticeboard.cases import search, services, validation
-from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
+from noticeboard.cases.models import Case, CaseMember, CaseNameGram, CaseStatus, Program
 from noticeboard.core.errors import Forbidden, NotFound, ValidationFailed
 from noticeboard.extensions import db
 from tests.factories import resident_id, with_wrong_checksum
@@ -284,6 +284,37 @@ def test_list_filters_and_search_stay_inside_scope(world, factory):
     assert found(world.clerk_a, q=a.applicant_id_number[3:11]) == {a.id}
     assert found(world.clerk_a, q="李秀英") == {a.id}  # a household member's name
     assert found(world.clerk_a, q="100%") == set()
+
+
+def test_name_search_follows_every_change_of_a_name(world, factory):
+    """Parts of names are looked up in their own index (cases/name_grams.py): the index must
+    follow entries, edits, members added and removed, and deletes."""
+    spouse = resident_id("19620101")
+    case = factory.case(world.clerk_a, Program.DIBAO, world.village_a, applicant_name="欧阳小明")
+
+    def found(q):
+        rows, _ = search.list_cases(world.clerk_a, search.CaseFilter(q=q))
+        return {c.id for c in rows}
+
+    assert found("欧阳") == found("阳小") == found("欧阳小明") == found("欧") == {case.id}
+    assert found("小阳") == found("欧明") == set()  # pieces of the name, not a different name
+    data = factory.dibao_data(
+        world.village_a,
+        applicant_name="欧阳晓明",
+        applicant_id_number=case.applicant_id_number,
+        members=[{"name": "诸葛秀英", "id_number": spouse, "relation": "配偶", "covered": True}],
+    )
+    services.update_case(world.clerk_a, case.id, data, case.version)
+    assert found("晓明") == found("诸葛秀") == {case.id}
+    assert found("小明") == found("小") == set()
+    case = services.get_case(world.clerk_a, case.id)
+    data["members"] = []
+    services.update_case(world.clerk_a, case.id, data, case.version)
+    assert found("诸葛") == set()
+    case = services.get_case(world.clerk_a, case.id)
+    services.delete_case(world.clerk_a, case.id, case.version)
+    assert found("欧阳") == set()
+    assert db.session.scalar(select(func.count()).select_from(CaseNameGram)) == 0
 
 
 def test_editing_a_household_keeps_changes_and_removes_members(world, factory):

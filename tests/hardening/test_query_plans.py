@@ -57,6 +57,13 @@ def test_search_by_the_last_digits_of_an_id_reads_the_reversed_index(world):
         assert _scans(anywhere, "cases") or _scans(anywhere, "case_members"), anywhere
 
 
+def test_search_by_part_of_a_name_reads_the_name_index(world):
+    for q in ("张小明", "小明", "明"):  # a surname searched alone too
+        plan = _plan(case_query(world.county_officer, CaseFilter(q=q)))
+        assert not _scans(plan, "cases") and not _scans(plan, "case_members"), plan
+        assert not _scans(plan, "case_name_grams"), plan
+
+
 def test_the_latest_notice_of_cases_is_found_through_the_case_index(world):
     plan = _plan(latest_notices_query([1, 2, 3]))
     assert not _scans(plan, "notice_entries"), plan
