@@ -1,5 +1,6 @@
 """Long lists shown a page at a time."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
@@ -34,11 +35,18 @@ def page_of(items: list, number: int | None, per_page: int = PER_PAGE) -> Page:
     return Page(items[start : start + per_page], number, pages, len(items), start)
 
 
-def page_of_query(query: Select, number: int | None, per_page: int = PER_PAGE) -> Page:
-    """Page `number` of what `query` selects, counted and cut in the database."""
+def page_of_query(
+    query: Select,
+    number: int | None,
+    per_page: int = PER_PAGE,
+    load: Callable[[Select], list] | None = None,
+) -> Page:
+    """Page `number` of what `query` selects, counted and cut in the database; `load` reads
+    the page's rows when they need more than `query` selects (the count does not)."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, -(-total // per_page))
     number = min(max(number or 1, 1), pages)
     start = (number - 1) * per_page
-    items = list(db.session.scalars(query.offset(start).limit(per_page)))
+    window = query.offset(start).limit(per_page)
+    items = load(window) if load else list(db.session.scalars(window))
     return Page(items, number, pages, total, start)

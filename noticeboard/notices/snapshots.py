@@ -12,6 +12,11 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 
+from sqlalchemy import Select, Text, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import defer
+from sqlalchemy.sql.functions import FunctionElement
+
 from noticeboard.audit import services as audit
 from noticeboard.cases.models import DIBAO_AREAS, LINSHI_TYPES, TEKUN_MODES, Case, Program
 from noticeboard.core.dates import CHINA
@@ -245,6 +250,50 @@ def snapshot_of(notice: Notice, channel: Channel) -> dict:
     if text is None:
         raise DomainError("该公示尚未发布")
     return json.loads(text)
+
+
+# What a list of notices shows of each (title, place, dates, issuer), never the rows.
+SUMMARY_KEYS = ("kind", "program", "title", "region", "period", "month", "issued_on", "issuer")
+
+
+class _SnapshotField(FunctionElement):
+    """One top-level field of the online snapshot, read by the database: a list of 100
+    notices then moves 100 titles, not 100 snapshots of up to ~40 KB each to parse."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(_SnapshotField)
+def _sqlite_field(element, compiler, **kw):
+    column, key = element.clauses
+    return f"json_extract({compiler.process(column, **kw)}, '$.' || {compiler.process(key, **kw)})"
+
+
+@compiles(_SnapshotField, "postgresql")
+def _postgresql_field(element, compiler, **kw):
+    column, key = element.clauses
+    return f"(CAST({compiler.process(column, **kw)} AS JSON) ->> {compiler.process(key, **kw)})"
+
+
+def with_summaries(query: Select) -> Select:
+    """`query` (of notices) without their snapshots, each row carrying its SUMMARY_KEYS."""
+    fields = [
+        _SnapshotField(Notice.snapshot_online, literal(key, Text())).label(key)
+        for key in SUMMARY_KEYS
+    ]
+    return query.options(defer(Notice.snapshot_online), defer(Notice.snapshot_board)).add_columns(
+        *fields
+    )
+
+
+def summary_of(row) -> dict:
+    """The SUMMARY_KEYS of a with_summaries row as snapshot_of gives them."""
+    summary = {key: getattr(row, key) for key in SUMMARY_KEYS}
+    for key in ("region", "period"):  # objects come back as JSON text
+        if summary[key] is not None:
+            summary[key] = json.loads(summary[key])
+    return summary
 
 
 def sha256_of(notice: Notice, channel: Channel) -> str | None:

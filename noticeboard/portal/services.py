@@ -7,13 +7,14 @@ publication is all a resident can ever see.
 
 import io
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import segno
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from noticeboard.core.dates import CHINA, chinese_date, local_today
 from noticeboard.core.errors import NotFound
@@ -214,7 +215,7 @@ class VillageBoard:
 
 def village_board(village: Region, today: date | None = None) -> VillageBoard:
     today = today or local_today()
-    shown = [present(n, today) for n in notice_states.public_notices(village, today)]
+    shown = _summaries(notice_states.public_notices_query(village, today), today)
 
     def of_kind(kind: NoticeKind) -> list[PublicNotice]:
         return [p for p in shown if p.kind == kind]
@@ -245,12 +246,34 @@ def township_board(township: Region, today: date | None = None) -> TownshipBoard
 
 
 def listed_notices_page(region: Region | None, number: int | None) -> Page:
-    """One page of listed_notices (API_PAGE_SIZE a page), with only that page's snapshots
-    read: a whole county's notices at once were 750 KB to parse."""
+    """One page of the notices in public view (API_PAGE_SIZE a page) as lists show them: their
+    summaries, not their rows (a whole county's snapshots were 750 KB to parse)."""
     today = local_today()
     size = current_app.config["API_PAGE_SIZE"]
-    page = page_of_query(notice_states.public_notices_query(region, today), number, size)
-    return replace(page, items=[present(n, today) for n in page.items])
+    query = notice_states.public_notices_query(region, today)
+    return page_of_query(query, number, size, load=lambda q: _summaries(q, today))
+
+
+def _summaries(query, today: date) -> list[PublicNotice]:
+    """The notices `query` selects, in its order, as lists show them. Their ids come first:
+    sorting whole notice rows made SQLite carry every snapshot through the sort (65 ms for
+    the county's list of 1,500 notices, against 7 ms for their ids)."""
+    ids = list(db.session.scalars(query.with_only_columns(Notice.id).options()))
+    chosen = (
+        select(Notice)
+        .where(Notice.id.in_(ids))
+        .options(selectinload(Notice.superseded_by), selectinload(Notice.region))
+    )
+    rows = {row.Notice.id: row for row in db.session.execute(snapshots.with_summaries(chosen))}
+    return [
+        PublicNotice(
+            rows[i].Notice,
+            snapshots.summary_of(rows[i]),
+            notice_states.notice_state(rows[i].Notice, today),
+            today,
+        )
+        for i in ids
+    ]
 
 
 # ---------------------------------------------------------------- one notice

@@ -10,7 +10,7 @@ from flask import render_template
 
 from noticeboard.cases.models import Program
 from noticeboard.core.types import utcnow
-from noticeboard.notices import pre_approval
+from noticeboard.notices import approval, linshi_lists, pre_approval
 from tests.portal.helpers import START, publish, travel
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -147,3 +147,23 @@ def test_the_notice_list_comes_a_page_at_a_time(app, world, factory):
     finally:
         app.config["API_PAGE_SIZE"] = 100
     assert len(seen) == len(set(seen)) == 5
+
+
+def test_list_summaries_are_read_from_the_snapshots_as_the_detail_shows_them(
+    client, world, factory
+):
+    """Lists read a notice's title, place and dates from its snapshot in SQL (the rows stay in
+    the database): every kind must give the fields the full snapshot has."""
+    with travel(START):
+        _, case = publish(world, factory, applicant_name="张三丰")
+    with travel(date(2026, 11, 9)):
+        approval.approve_case(world.county_officer, case.id)
+        factory.case(world.clerk_a, Program.LINSHI, world.village_a, paid_on="2026-11-05")
+        linshi_lists.publish_linshi_list(world.reviewer_a, world.village_a.id, date(2026, 11, 1))
+        listed = client.get("/api/v1/notices").get_json()["notices"]
+        assert {item["kind"] for item in listed} == {"pre_approval", "roster", "linshi_list"}
+        for item in listed:
+            detail = client.get(f"/api/v1/notices/{item['id']}").get_json()
+            snapshot = json.loads(detail["snapshot"])
+            for key in ("kind", "program", "title", "region", "period", "month"):
+                assert item[key] == snapshot[key], (item["kind"], key)
