@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask import Flask
 
-from noticeboard.audit.models import AuditEntry
+from noticeboard.audit.models import AuditEntry, shown_value
 from noticeboard.config import INSTANCE_DIR, Config, follow_public_address
 from noticeboard.core.dates import CHINA
 from noticeboard.core.permissions import template_can
@@ -96,11 +96,7 @@ def _register_template_helpers(app: Flask) -> None:
         """Stored in UTC, read by staff in Beijing time."""
         return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
-    @app.template_filter("audit_value")
-    def audit_value(value) -> str:
-        if value is None:
-            return ""
-        return "；".join(value) if isinstance(value, list) else str(value)
+    app.add_template_filter(shown_value, "audit_value")
 
 
 def _warn_if_printing_incomplete(app: Flask) -> None:

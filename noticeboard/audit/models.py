@@ -1,5 +1,6 @@
 """Audit entries; the app can add them but never change or delete them."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
@@ -16,6 +17,13 @@ class AuditAction(LabelledStrEnum):
     DELETE = "delete", "删除"
     PUBLISH = "publish", "发布"
     WITHDRAW = "withdraw", "撤回"
+    # Changes of a case's status, each under its own name rather than as a 修改.
+    APPROVE = "approve", "审核确认"
+    REJECT = "reject", "不予确认"
+    TERMINATE = "terminate", "终止"
+    ACTIVATE = "activate", "开始享受"
+    INVESTIGATE = "investigate", "转入复查"
+    EXPORT = "export", "导出"
 
 
 ENTITY_LABELS = {
@@ -25,14 +33,37 @@ ENTITY_LABELS = {
     "region": "区划",
     "masking_policy": "脱敏规则",
     "program_limit": "金额上限",
+    "audit_log": "操作日志",
 }
 # Field names as staff read them; each area registers its own, since the
 # audit log sits below the areas whose changes it records.
-FIELD_LABELS: dict[str, str] = {}
+FIELD_LABELS: dict[str, str] = {
+    "note": "备注",
+    "rows": "行数",
+    "filters": "筛选条件",
+    # A township's notice settings (regions/services.py), recorded by audit/services.py.
+    "phone": "监督电话",
+    "working_day_notices": "公示期计算",
+    "assessment_panel": "评议小组成员",
+}
+# How each area names its records in the log, as staff know them (低保-000048 张*平, a
+# notice's title): entity type → a function from ids to names, for a page of entries at once.
+REFERENCES: dict[str, Callable[[list[int]], dict[int, str]]] = {}
 
 
 def register_field_labels(labels: dict[str, str]) -> None:
     FIELD_LABELS.update(labels)
+
+
+def register_references(entity_type: str, name_them: Callable[[list[int]], dict[int, str]]):
+    REFERENCES[entity_type] = name_them
+
+
+def shown_value(value) -> str:
+    """A before/after value as the log shows it: lists (household members) on one line."""
+    if value is None:
+        return ""
+    return "；".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 class AuditEntry(db.Model):

@@ -1,15 +1,23 @@
 """Recording and reading audit entries."""
 
-from sqlalchemy import Select, or_, select
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from noticeboard.audit.models import AuditAction, AuditEntry
+from sqlalchemy import Select, func, or_, select
+
+from noticeboard.audit.models import REFERENCES, AuditAction, AuditEntry
+from noticeboard.core.dates import CHINA
+from noticeboard.core.pages import Page, page_of_query
 from noticeboard.core.permissions import Action, require
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region
 from noticeboard.regions.scope import scope_clause
 from noticeboard.regions.signals import notice_settings_changed
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000
 
 
 def diff(before: dict, after: dict) -> dict[str, list]:
@@ -76,16 +84,76 @@ def history(user, entity_type: str, entity_id: int) -> list[AuditEntry]:
     return list(db.session.scalars(history_query(user, entity_type, entity_id)))
 
 
-def entries_in_scope(user, page: int = 1) -> list[AuditEntry]:
-    """The newest entries of the user's scope, and those that belong to no region."""
+@dataclass(frozen=True)
+class LogFilter:
+    """What an auditor narrows the log to; every field may be empty."""
+
+    user_id: int | None = None
+    township_id: int | None = None
+    action: str | None = None
+    since: date | None = None  # Beijing dates, both ends included
+    until: date | None = None
+
+
+def log_query(user, filters: LogFilter = LogFilter()) -> Select:
+    """Entries of the user's scope (and those that belong to no region), newest first."""
     require(user, Action.READ_AUDIT_LOG)
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .outerjoin(Region, Region.id == AuditEntry.region_id)
-            .where(or_(scope_clause(user), AuditEntry.region_id.is_(None)))
-            .order_by(AuditEntry.id.desc())
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        )
+    query = (
+        select(AuditEntry)
+        .outerjoin(Region, Region.id == AuditEntry.region_id)
+        .where(or_(scope_clause(user), AuditEntry.region_id.is_(None)))
     )
+    if filters.user_id:
+        query = query.where(AuditEntry.user_id == filters.user_id)
+    if filters.township_id:
+        township = db.session.get(Region, filters.township_id)
+        path = township.path if township is not None else "/none/"
+        query = query.where(scope_clause(user), Region.path.startswith(path, autoescape=True))
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.since:
+        query = query.where(AuditEntry.at >= _start_of(filters.since))
+    if filters.until:
+        query = query.where(AuditEntry.at < _start_of(filters.until + timedelta(days=1)))
+    return query.order_by(AuditEntry.id.desc())
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=CHINA).astimezone(UTC)
+
+
+def log_page(user, filters: LogFilter, number: int | None) -> Page:
+    return page_of_query(log_query(user, filters), number, PAGE_SIZE)
+
+
+def references(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
+    """What each entry is about, as staff know it (低保-000048 张*平, a notice's title), read
+    for a page of entries with one query per kind of record."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        if entry.entity_type in REFERENCES:
+            ids[entry.entity_type].add(entry.entity_id)
+    names = {}
+    for entity_type, wanted in ids.items():
+        for entity_id, name in REFERENCES[entity_type](sorted(wanted)).items():
+            names[(entity_type, entity_id)] = name
+    return names
+
+
+def export_log(user, filters: LogFilter) -> list[AuditEntry]:
+    """The entries an export carries (at most EXPORT_LIMIT), itself recorded: the log holds
+    personal data (IDs and phones in the before/after of cases)."""
+    query = log_query(user, filters).limit(EXPORT_LIMIT)
+    # Counted and recorded first: a commit after reading would expire every entry read.
+    rows = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    shown = {k: str(v) for k, v in asdict(filters).items() if v}
+    record(
+        AuditAction.EXPORT,
+        "audit_log",
+        0,
+        user=user,
+        region_id=user.region_id,
+        after={"rows": str(rows), "filters": json.dumps(shown, ensure_ascii=False)},
+    )
+    db.session.commit()
+    return list(db.session.scalars(query))

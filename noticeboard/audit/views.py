@@ -1,23 +1,97 @@
-"""The audit log page: recent entries inside the user's scope."""
+"""The audit log page: entries inside the user's scope, filtered, a page at a time, and the
+same entries as CSV for auditors."""
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from noticeboard.accounts.models import User
 from noticeboard.audit import services
+from noticeboard.audit.models import AuditAction, AuditEntry, shown_value
+from noticeboard.core.dates import CHINA
+from noticeboard.core.exports import csv_response
 from noticeboard.core.permissions import Action, requires
+from noticeboard.core.validation import FieldError, clean_date, parse_id
+from noticeboard.extensions import db
+from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.scope import regions_in_scope, scope_clause
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
+
+
+def _filters() -> tuple[services.LogFilter, list[str]]:
+    """The filters of the query string; a date typed wrong is named and left out."""
+    errors, days = [], {}
+    for key, label in (("since", "开始日期"), ("until", "结束日期")):
+        try:
+            days[key] = clean_date(request.args.get(key, "")[:20], label)
+        except FieldError as error:
+            errors.append(str(error))
+            days[key] = None
+    action = request.args.get("action")
+    filters = services.LogFilter(
+        user_id=parse_id(request.args.get("user")),
+        township_id=parse_id(request.args.get("township")),
+        action=action if action in set(AuditAction) else None,
+        **days,
+    )
+    return filters, errors
+
+
+def _staff_in_scope() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Region, Region.id == User.region_id)
+            .where(scope_clause(current_user))
+            .order_by(User.display_name)
+        )
+    )
 
 
 @bp.route("/")
 @login_required
 @requires(Action.READ_AUDIT_LOG)
 def index():
-    page = request.args.get("page", "1")
-    page = max(int(page), 1) if page.isdecimal() and len(page) < 7 else 1
+    filters, errors = _filters()
+    page = services.log_page(current_user, filters, parse_id(request.args.get("page")))
     return render_template(
         "audit/index.html",
-        entries=services.entries_in_scope(current_user, page),
         page=page,
-        page_size=services.PAGE_SIZE,
+        references=services.references(page.items),
+        filters=filters,
+        errors=errors,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
+        staff=_staff_in_scope(),
+        townships=regions_in_scope(current_user, RegionLevel.TOWNSHIP),
+        actions=list(AuditAction),
     )
+
+
+@bp.route("/export.csv")
+@login_required
+@requires(Action.READ_AUDIT_LOG)
+def export():
+    filters, _ = _filters()
+    entries = services.export_log(current_user, filters)
+    names = services.references(entries)
+    return csv_response(
+        ["时间（北京时间）", "操作人", "操作", "对象", "备注", "字段", "修改前", "修改后"],
+        _csv_rows(entries, names),
+        "操作日志.csv",
+    )
+
+
+def _csv_rows(entries: list[AuditEntry], names: dict):
+    """One line per changed field, as the page shows them, so a spreadsheet can filter."""
+    for e in entries:
+        about = names.get((e.entity_type, e.entity_id)) or e.entity_label
+        head = [e.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action_label]
+        head += [about, e.note or ""]
+        for key, (before, after) in (e.changes or {"": [None, None]}).items():
+            yield [
+                *head,
+                e.field_label(key) if key else "",
+                shown_value(before),
+                shown_value(after),
+            ]

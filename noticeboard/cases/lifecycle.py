@@ -16,15 +16,24 @@ from noticeboard.core.permissions import Action, require
 from noticeboard.core.validation import clean_reason
 from noticeboard.extensions import db
 
+# Changes of status the audit log names as such; the others (into a notice, back to a
+# draft) are 修改 of the status.
+STATUS_ACTIONS = {
+    CaseStatus.APPROVED: AuditAction.APPROVE,
+    CaseStatus.REJECTED: AuditAction.REJECT,
+    CaseStatus.TERMINATED: AuditAction.TERMINATE,
+    CaseStatus.ACTIVE: AuditAction.ACTIVATE,
+    CaseStatus.INVESTIGATING: AuditAction.INVESTIGATE,
+}
+
 
 def set_case_status(case: Case, status: CaseStatus, user, note: str) -> None:
     """Change the status in the caller's transaction, with an audit entry saying why."""
     before = {"status": case.status.label}
     case.status = status
     case.updated_by_id = user.id if user else None
-    audit_case(
-        AuditAction.UPDATE, case, user, before=before, after={"status": status.label}, note=note
-    )
+    action = STATUS_ACTIONS.get(status, AuditAction.UPDATE)
+    audit_case(action, case, user, before=before, after={"status": status.label}, note=note)
 
 
 def can_terminate(case: Case) -> bool:

@@ -1,13 +1,14 @@
 """Finding cases: the filtered, searchable list of the user's scope."""
 
+import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
-from noticeboard.cases.models import Case, CaseMember
+from noticeboard.cases.models import Case, CaseMember, Program
 from noticeboard.cases.name_grams import cases_named
-from noticeboard.core.validation import normalise_resident_id
+from noticeboard.core.validation import normalise_resident_id, to_ascii_digits
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
@@ -35,16 +36,34 @@ def case_query(user, filters: CaseFilter) -> Select:
     if filters.status:
         query = query.where(Case.status == filters.status)
     if q := (filters.q or "").strip():
-        if any(ch.isdigit() for ch in q):
-            query = query.where(_holds_id(normalise_resident_id(q), filters.anywhere))
+        if (reference := _case_reference(q)) is not None:
+            program, number = reference
+            query = query.where(Case.id == number, Case.program == program)
+        elif any(ch.isdigit() for ch in q):
+            term = normalise_resident_id(q)
+            # 000064 is the case number as staff quote it, or the end of an ID: both.
+            number = int(term) if term.isdigit() and len(term) <= 6 else None
+            query = query.where(_holds_id(term, filters.anywhere, number))
         else:
             query = query.where(cases_named(q))
     return query
 
 
-def _holds_id(term: str, anywhere: bool) -> ColumnElement[bool]:
+# A case number as staff quote it (cases.models.Case.reference): 低保-000064, 特困 12.
+REFERENCE = re.compile(r"(低保|特困|临时救助)\s*[-－—‐]?\s*0*([0-9]{1,9})")
+
+
+def _case_reference(q: str) -> tuple[Program, int] | None:
+    if (match := REFERENCE.fullmatch(to_ascii_digits(q))) is None:
+        return None
+    labels = {p.label: p for p in Program}
+    return labels[match.group(1)], int(match.group(2))
+
+
+def _holds_id(term: str, anywhere: bool, number: int | None = None) -> ColumnElement[bool]:
     """Cases whose applicant or a member has an ID that is `term` (18 characters), ends with
-    it (an index range on the reversed ID), or, with `anywhere`, contains it (a scan)."""
+    it (an index range on the reversed ID), or, with `anywhere`, contains it (a scan); and
+    the case numbered `number`."""
     if anywhere:
         applicant = Case.applicant_id_number.contains(term, autoescape=True)
         member = CaseMember.id_number.contains(term, autoescape=True)
@@ -53,8 +72,10 @@ def _holds_id(term: str, anywhere: bool) -> ColumnElement[bool]:
     else:
         applicant = _starts_with(Case.applicant_id_reversed, term[::-1])
         member = _starts_with(CaseMember.id_number_reversed, term[::-1])
-    members = select(CaseMember.case_id).where(member)
-    return Case.id.in_(select(Case.id).where(applicant).union(members))
+    lookups = [select(Case.id).where(applicant), select(CaseMember.case_id).where(member)]
+    if number is not None:
+        lookups.append(select(Case.id).where(Case.id == number))
+    return Case.id.in_(union(*lookups))
 
 
 def _starts_with(column, prefix: str) -> ColumnElement[bool]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from noticeboard.accounts.models import User
 from noticeboard.audit import services as audit
-from noticeboard.audit.models import AuditAction
+from noticeboard.audit.models import AuditAction, register_references
 from noticeboard.cases.models import (
     DIBAO_AREAS,
     EDITABLE_STATUSES,
@@ -33,6 +33,7 @@ from noticeboard.core.permissions import Action, require
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
+from noticeboard.masking.rules import mask_name
 from noticeboard.regions.models import Region
 from noticeboard.regions.scope import scope_clause
 
@@ -61,7 +62,7 @@ def set_ceiling(user, program: Program | str, value) -> ProgramLimit:
         user=user,
         before=before,
         after={"ceiling": str(amount)},
-        note=str(program),
+        note=program.label,
     )
     db.session.commit()
     return limit
@@ -107,6 +108,21 @@ def audit_view(case: Case) -> dict:
         for k, v in fields.items()
         if v is not None
     }
+
+
+def case_references(ids: list[int]) -> dict[int, str]:
+    """Cases as the audit log names them: 低保-000048 张*平 (the name masked: the log is read
+    far from the case)."""
+    rows = db.session.execute(
+        select(Case.id, Case.program, Case.applicant_name).where(Case.id.in_(ids))
+    )
+    return {
+        case_id: f"{Program(program).label}-{case_id:06d} {mask_name(name)}"
+        for case_id, program, name in rows
+    }
+
+
+register_references("case", case_references)
 
 
 def apply_values(case: Case, values: dict, members: list[MemberInput]) -> None:

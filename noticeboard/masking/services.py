@@ -1,6 +1,7 @@
 """Reading and changing the per-channel masking policy."""
 
 from noticeboard.audit import services as audit
+from noticeboard.audit.models import register_field_labels
 from noticeboard.core.errors import ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.extensions import db
@@ -17,6 +18,7 @@ from noticeboard.masking.rules import (
 
 DEFAULTS = {Channel.BOARD: BOARD_DEFAULT, Channel.ONLINE: ONLINE_DEFAULT}
 FIELD_LABELS = {"name": "姓名", "resident_id": "身份证号", "address": "住址"}
+register_field_labels({k: f"{v}脱敏方式" for k, v in FIELD_LABELS.items()})
 
 
 def policy_for(channel: Channel) -> MaskingPolicy:
@@ -56,7 +58,7 @@ def set_policy(user, channel: Channel | str, values: dict) -> MaskingPolicy:
         user=user,
         before=before,
         after=policy.to_dict(),
-        note=str(channel),
+        note=Channel(channel).label,
     )
     db.session.commit()
     return policy

@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from noticeboard.audit import services as audit
-from noticeboard.audit.models import AuditAction
+from noticeboard.audit.models import AuditAction, register_field_labels, register_references
 from noticeboard.cases.lifecycle import set_case_status
 from noticeboard.cases.models import CaseStatus
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
@@ -29,6 +29,18 @@ from noticeboard.regions.scope import scope_clause
 TEXT_MIN, TEXT_MAX = 5, 1000
 # No 0/O or 1/I, so a receipt read out over the phone is not misheard.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def objection_references(ids: list[int]) -> dict[int, str]:
+    """Objections as the audit log names them: by their receipt number (回执号)."""
+    rows = db.session.execute(
+        select(Objection.id, Objection.receipt_no).where(Objection.id.in_(ids))
+    )
+    return {objection_id: f"异议 {receipt}" for objection_id, receipt in rows}
+
+
+register_references("objection", objection_references)
+register_field_labels({"notice": "公示", "line": "行号", "channel": "渠道", "outcome": "处理结果"})
 
 
 def _new_receipt() -> str:

@@ -12,18 +12,20 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 
-from sqlalchemy import Select, Text, literal
+from sqlalchemy import Select, Text, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import defer
 from sqlalchemy.sql.functions import FunctionElement
 
 from noticeboard.audit import services as audit
+from noticeboard.audit.models import register_field_labels, register_references
 from noticeboard.cases.models import DIBAO_AREAS, LINSHI_TYPES, TEKUN_MODES, Case, Program
 from noticeboard.core.dates import CHINA
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.logging import redact
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import clean_reason, to_ascii_digits
+from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel, MaskingPolicy
 from noticeboard.masking.services import policy_for
 from noticeboard.notices.models import Notice, NoticeKind, NoticeStatus
@@ -298,6 +300,17 @@ def summary_of(row) -> dict:
 
 def sha256_of(notice: Notice, channel: Channel) -> str | None:
     return notice.sha256_online if channel == Channel.ONLINE else notice.sha256_board
+
+
+def notice_references(ids: list[int]) -> dict[int, str]:
+    """Notices as the audit log names them: by their title."""
+    return dict(db.session.execute(select(Notice.id, Notice.title).where(Notice.id.in_(ids))).all())
+
+
+register_references("notice", notice_references)
+register_field_labels(
+    {"title": "标题", "cases": "案件数", "verification_code": "核验码", "reason": "原因"}
+)
 
 
 def audit_notice(action, notice: Notice, user, note: str | None = None, **changes) -> None:

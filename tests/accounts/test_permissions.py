@@ -21,6 +21,7 @@ STAFF_ROUTES = {
     "accounts.enable_user": {ADMIN},
     "accounts.password": ANY,
     "accounts.users": {ADMIN},
+    "audit.export": {COUNTY, ADMIN},
     "audit.index": {COUNTY, ADMIN},
     "cases.change": ANY,
     "cases.changes": ANY,

@@ -346,3 +346,17 @@ def test_editing_a_household_keeps_changes_and_removes_members(world, factory):
     assert "李秀英" in " ".join(changes["members"][0]) and "李秀英" not in " ".join(
         changes["members"][1]
     )
+
+
+def test_a_case_is_found_by_its_number_as_staff_quote_it(world, factory):
+    dibao = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    tekun = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
+
+    def found(q, user=world.clerk_a):
+        return {c.id for c in search.list_cases(user, search.CaseFilter(q=q))[0]}
+
+    assert found(f"低保-{dibao.id:06d}") == found(f"低保 {dibao.id}") == {dibao.id}
+    assert found(f"特困－{tekun.id:06d}") == {tekun.id}  # a full-width dash, as IMEs type it
+    assert dibao.id in found(f"{dibao.id:06d}")
+    assert found(f"特困-{dibao.id:06d}") == set()  # the number with another program's name
+    assert found(f"低保-{dibao.id:06d}", world.clerk_b) == set()  # another township's case

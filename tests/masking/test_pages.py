@@ -46,7 +46,7 @@ def test_admin_shows_six_plus_four_of_the_id_on_the_board_from_now_on(app, world
     assert policy_for("board").resident_id == "6+4"
     assert policy_for("online").resident_id == "none"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "masking_policy"))
-    assert entry.note == "board" and entry.changes["resident_id"] == ["none", "6+4"]
+    assert entry.note == "公示栏张贴（纸质）" and entry.changes["resident_id"] == ["none", "6+4"]
     # the notice published before the change keeps its frozen board copy
     assert "resident_id" not in json.loads(before.snapshot_board)["rows"][0]
 
