@@ -126,7 +126,7 @@ def init_security(app: Flask) -> None:
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:
-    """`target` if it is a path on this site, else the default (staff home)."""
+    """`target` if it is a path on this site, else the default (the staff member's 工作台)."""
     # Only plain same-site paths, so a crafted link cannot bounce a user to a look-alike site:
     # browsers drop tabs and newlines, so "/\t/evil.com" would become "//evil.com".
     if (
@@ -137,7 +137,7 @@ def safe_next(target: str | None, default: str | None = None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return default or url_for("cases.index")
+    return default or url_for("notices.home")
 
 
 def public_url(endpoint: str, **values) -> str:

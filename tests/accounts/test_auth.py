@@ -66,7 +66,7 @@ def test_login_does_not_redirect_to_another_site(client, world):
         "/login?next=//evil.example/x",
         data={"username": "clerk_a", "password": PASSWORD, "csrf_token": token},
     )
-    assert response.headers["Location"] == "/staff/"
+    assert response.headers["Location"] == "/staff/home"
 
 
 def test_pages_carry_security_headers(client):

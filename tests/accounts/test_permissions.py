@@ -40,6 +40,7 @@ STAFF_ROUTES = {
     "notices.case_notices": ANY,
     "notices.correct": EDITORS,
     "notices.dashboard": ANY,
+    "notices.home": ANY,
     "notices.detail": ANY,
     "notices.new": EDITORS,
     "notices.new_linshi_list": PUBLISHERS,

@@ -16,10 +16,11 @@ def require_login():
 # The page modules register their routes on bp.
 from noticeboard.notices.views import (  # noqa: E402
     approvals,
+    home,
     lists,
     notice_pages,
     objections,
     preparing,
 )
 
-__all__ = ["approvals", "bp", "lists", "notice_pages", "objections", "preparing"]
+__all__ = ["approvals", "bp", "home", "lists", "notice_pages", "objections", "preparing"]

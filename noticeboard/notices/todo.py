@@ -1,0 +1,132 @@
+"""What waits for each staff member (工作台): counted from the same queries as the pages
+where the work is done, and shown only to those who may do it."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import exists, func, select
+
+from noticeboard.cases.changes import pending_changes
+from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case, Program
+from noticeboard.core.dates import local_today
+from noticeboard.core.permissions import Action, can
+from noticeboard.extensions import db
+from noticeboard.notices.approval import approval_queue, with_cases
+from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
+from noticeboard.notices.queries import dashboard
+from noticeboard.regions.models import Region
+from noticeboard.regions.scope import scope_clause
+
+
+@dataclass
+class Task:
+    """One kind of work: how many, and where to do it (endpoint and its arguments)."""
+
+    label: str
+    count: int
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    hint: str = ""
+    to_act: bool = True  # False: worth knowing, nothing to do here (notices ending soon)
+
+
+@dataclass
+class Workbench:
+    tasks: list[Task] = field(default_factory=list)
+    # Cases waiting for a 7-day notice, per village and program: one click to prepare it.
+    to_notice: list[tuple[Region, Program, int]] = field(default_factory=list)
+    # Cases the county may approve now, per township.
+    to_approve: list[tuple[Region, int]] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        return sum(task.count for task in self.tasks if task.to_act)
+
+
+def workbench(user, today: date | None = None) -> Workbench:
+    today = today or local_today()
+    bench = Workbench()
+    board = dashboard(user, today)
+    if can(user, Action.PREPARE_NOTICE):
+        bench.to_notice = _waiting_for_a_notice(user)
+        bench.tasks.append(
+            Task(
+                "待列入公示的案件",
+                sum(n for _, _, n in bench.to_notice),
+                "notices.new",
+                hint="新录入或复查后的低保、特困案件，需经 7 天公示",
+            )
+        )
+    if can(user, Action.PUBLISH_NOTICE):
+        bench.tasks.append(
+            Task(
+                "待发布的公示草稿",
+                len(board.drafts),
+                "notices.dashboard",
+                {"_anchor": "drafts"},
+                "打开草稿核对后发布",
+            )
+        )
+    if can(user, Action.CONFIRM_CASE_CHANGE):
+        bench.tasks.append(
+            Task(
+                "待审核的案件变更",
+                len(pending_changes(user)),
+                "cases.changes",
+                hint="保障中案件的修改",
+            )
+        )
+    if can(user, Action.RECORD_OBJECTION):
+        bench.tasks.append(
+            Task(
+                "未办结的异议",
+                board.open_objections,
+                "notices.objection_list",
+                hint="公示期内收到的异议",
+            )
+        )
+    bench.tasks.append(
+        Task(
+            "本周期满的公示",
+            len(board.ending_this_week),
+            "notices.dashboard",
+            {"_anchor": "ending"},
+            "期满后无异议即可审核确认",
+            to_act=False,
+        )
+    )
+    if can(user, Action.DECIDE_CASE):
+        ready, _ = approval_queue(user, today)
+        bench.to_approve = _per_township(with_cases(ready))
+        bench.tasks.append(
+            Task("可审核确认的案件", len(ready), "notices.approvals", hint="公示期满且无未办结异议")
+        )
+    return bench
+
+
+def _waiting_for_a_notice(user) -> list[tuple[Region, Program, int]]:
+    """Cases of 低保/特困 that may go into a 7-day notice and are in no draft yet."""
+    in_draft = exists().where(
+        NoticeEntry.case_id == Case.id,
+        NoticeEntry.notice_id == Notice.id,
+        Notice.status == NoticeStatus.DRAFT,
+    )
+    rows = db.session.execute(
+        select(Region, Case.program, func.count())
+        .join(Case, Case.village_id == Region.id)
+        .where(scope_clause(user), Case.status.in_(NOTICEABLE_STATUSES))
+        .where(Case.program.in_(NOTICE_PROGRAMS), ~in_draft)
+        .group_by(Region.id, Case.program)
+        .order_by(Region.path, Case.program)
+    ).all()
+    return [(village, Program(program), count) for village, program, count in rows]
+
+
+def _per_township(states) -> list[tuple[Region, int]]:
+    counts: dict[int, int] = {}
+    townships: dict[int, Region] = {}
+    for state in states:
+        township = state.case.village.parent
+        townships[township.id] = township
+        counts[township.id] = counts.get(township.id, 0) + 1
+    return [(townships[i], counts[i]) for i in sorted(counts, key=lambda i: townships[i].path)]

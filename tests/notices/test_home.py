@@ -1,0 +1,81 @@
+"""工作台: each role lands on what waits for it; counts agree with the data, and every link
+leads to a page where that person can act."""
+
+import re
+from datetime import date
+
+from noticeboard.cases.models import Program
+from noticeboard.extensions import db
+from noticeboard.notices import approval, objections, pre_approval
+from tests.conftest import PASSWORD, csrf_token
+from tests.portal.helpers import START, travel
+
+
+def _tasks(page: str) -> dict[str, tuple[int, str]]:
+    """{label: (count, link)} of the to-do list."""
+    found = re.findall(r'<a href="([^"]+)"><span class="todo-count">(\d+)</span> ([^<]+)</a>', page)
+    return {label.strip(): (int(count), href.replace("&amp;", "&")) for href, count, label in found}
+
+
+def _home(app, user):
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.headers["Location"] == "/staff/home"  # where a login lands
+    page = client.get("/staff/home").get_data(as_text=True)
+    return client, page
+
+
+def test_each_role_sees_what_waits_for_it_and_can_act_on_every_link(app, world, factory):
+    with travel(START):
+        waiting = [factory.case(world.clerk_a, Program.DIBAO, world.village_a) for _ in range(2)]
+        factory.case(world.clerk_a, Program.TEKUN, world.village_a2)
+        factory.case(world.clerk_a, Program.LINSHI, world.village_a, paid_on="2026-10-15")
+        listed = factory.case(world.clerk_a, Program.DIBAO, world.village_a2)
+        noticed = pre_approval.publish_notice(
+            world.reviewer_a,
+            pre_approval.prepare_notice(
+                world.clerk_a, world.village_a2.id, "dibao", [listed.id]
+            ).id,
+        )
+        draft_case = factory.case(world.clerk_b, Program.TEKUN, world.village_b)
+        pre_approval.prepare_notice(world.clerk_b, world.village_b.id, "tekun", [draft_case.id])
+        objections.raise_objection(noticed.id, "请核实这一户的收入情况。", line=1)
+    day = date(2026, 11, 9)  # the notice has ended; its objection is still open
+    with travel(day):
+        clerk, page = _home(app, world.clerk_a)
+        tasks = _tasks(page)
+        assert tasks["待列入公示的案件"][0] == 3  # 2 低保 in 东风村, 1 特困 in 红星村; 临时救助 not
+        assert tasks["未办结的异议"][0] == 1
+        assert "待发布的公示草稿" not in tasks and "可审核确认的案件" not in tasks
+        prepare = f"/staff/notices/new?village={world.village_a.id}&program=dibao"
+        assert prepare.replace("&", "&amp;") in page  # one click to a prefilled notice form
+        form = clerk.get(prepare).get_data(as_text=True)
+        assert all(f'value="{c.id}"' in form for c in waiting)
+        for _, link in tasks.values():
+            assert clerk.get(link).status_code == 200, link
+
+        reviewer, page = _home(app, world.reviewer_a)
+        tasks = _tasks(page)
+        assert tasks["待发布的公示草稿"][0] == 0  # township B's draft is not hers
+        assert "待列入公示的案件" not in tasks
+        for _, link in tasks.values():
+            assert reviewer.get(link).status_code == 200, link
+
+        county, page = _home(app, world.county_officer)
+        tasks = _tasks(page)
+        assert tasks["可审核确认的案件"][0] == 0  # its notice has an open objection
+        assert tasks["未办结的异议"][0] == 1
+        for _, link in tasks.values():
+            assert county.get(link).status_code == 200, link
+        first = db.session.scalars(objections.objections_in_scope(world.county_officer)).first()
+        objections.resolve_objection(
+            world.reviewer_a, first.id, "not_upheld", "经核实，收入情况属实。"
+        )
+        _, page = _home(app, world.county_officer)
+        tasks = _tasks(page)
+        assert tasks["可审核确认的案件"][0] == 1 and "新店镇" in page
+        approval.approve_case(world.county_officer, listed.id)
+        assert _tasks(_home(app, world.county_officer)[1])["可审核确认的案件"][0] == 0
