@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from noticeboard.accounts.models import User
 from noticeboard.cases import changes as case_changes
 from noticeboard.cases import search, services
 from noticeboard.cases.forms import case_form
@@ -11,6 +12,8 @@ from noticeboard.cases.models import (
     DIBAO_AREAS,
     EDITABLE_STATUSES,
     LINSHI_TYPES,
+    NOTICE_PROGRAMS,
+    NOTICEABLE_STATUSES,
     SELF_CARE_LEVELS,
     TEKUN_MODES,
     CaseStatus,
@@ -19,8 +22,9 @@ from noticeboard.cases.models import (
 from noticeboard.cases.validation import ceiling
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import flash_refusal, reason_form, show_errors
-from noticeboard.core.permissions import Action, requires
+from noticeboard.core.permissions import Action, can, requires
 from noticeboard.core.validation import parse_id
+from noticeboard.extensions import db
 
 bp = Blueprint("cases", __name__, url_prefix="/staff")
 
@@ -104,6 +108,8 @@ def new(program: str):
 @bp.route("/cases/<int:case_id>")
 def detail(case_id: int):
     case = services.get_case(current_user, case_id)
+    # Who closed a case and when: the decider of a rejection, the last editor of a termination.
+    closer = case.decided_by_id if case.status == CaseStatus.REJECTED else case.updated_by_id
     return render_template(
         "cases/detail.html",
         case=case,
@@ -111,7 +117,23 @@ def detail(case_id: int):
         editable=case.status in EDITABLE_STATUSES,
         terminable=can_terminate(case),
         pending=services.pending_change_of(case),
+        next_step=_next_step(case),
+        decided_by=db.session.get(User, closer) if closer else None,
+        decided_on=case.decided_at if case.status == CaseStatus.REJECTED else case.updated_at,
     )
+
+
+def _next_step(case) -> str | None:
+    """Where a case waiting for its 7-day notice goes next: the notice form, prefilled."""
+    if (
+        case.program in NOTICE_PROGRAMS
+        and case.status in NOTICEABLE_STATUSES
+        and can(current_user, Action.PREPARE_NOTICE)
+    ):
+        return url_for(
+            "notices.new", village=case.village_id, program=case.program.value, case=case.id
+        )
+    return None
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])

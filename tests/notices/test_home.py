@@ -79,3 +79,43 @@ def test_each_role_sees_what_waits_for_it_and_can_act_on_every_link(app, world, 
         assert tasks["可审核确认的案件"][0] == 1 and "新店镇" in page
         approval.approve_case(world.county_officer, listed.id)
         assert _tasks(_home(app, world.county_officer)[1])["可审核确认的案件"][0] == 0
+
+
+def test_a_saved_case_is_three_clicks_from_its_notice(app, world, factory):
+    """From the saved case, 列入拟保公示 opens the notice form with village, program and the
+    case already chosen; publishing it from there is the third click."""
+    from tests.conftest import login
+
+    case = factory.case(world.clerk_a, Program.TEKUN, world.village_a2)
+    other = factory.case(world.clerk_a, Program.TEKUN, world.village_a2)
+    client = app.test_client()
+    login(client, world.clerk_a.username)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    link = re.search(r'<a class="button" href="([^"]+)">列入拟保公示</a>', page).group(1)
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.search(rf'value="{case.id}" id="case-{case.id}" checked', form)
+    assert not re.search(rf'value="{other.id}" id="case-{other.id}" checked', form)
+    assert f'<option selected value="{world.village_a2.id}">' in form or (
+        f'value="{world.village_a2.id}" selected' in form
+    )
+    assert "列入拟保公示" in client.get(f"/staff/cases/{case.id}/notices").get_data(as_text=True)
+
+
+def test_a_rejected_case_shows_why_who_and_when(app, world, factory):
+    from tests.conftest import login
+
+    with travel(START):
+        case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+        pre_approval.publish_notice(
+            world.reviewer_a,
+            pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [case.id]).id,
+        )
+    with travel(date(2026, 11, 9)):
+        approval.reject_case(world.county_officer, case.id, "家庭人均收入高于当地低保标准")
+    client = app.test_client()
+    login(client, world.clerk_a.username)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    block = page[page.index('<section class="decision"') : page.index("</section>")]
+    assert "不予确认" in block and "家庭人均收入高于当地低保标准" in block
+    assert "陈科长" in block and "2026-11-09" in block
+    assert "列入拟保公示" not in page

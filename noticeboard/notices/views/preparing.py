@@ -45,7 +45,13 @@ def new():
         formdata=request.form if request.method == "POST" else None,
         data={"village": village_id, "program": program, "start_date": local_today().isoformat()},
     )
-    checked = {i for i in map(parse_id, request.form.getlist("case_ids")) if i is not None}
+    # A link from a case (?case=<id>) comes with that case ticked.
+    ticked = (
+        request.form.getlist("case_ids")
+        if request.method == "POST"
+        else request.args.getlist("case")
+    )
+    checked = {i for i in map(parse_id, ticked) if i is not None}
     case_errors: list[str] = []
     if form.validate_on_submit() and (village is None or program is None):
         flash("村/社区和项目：请先选择，再勾选案件", "error")
