@@ -82,7 +82,7 @@ def test_each_role_sees_what_waits_for_it_and_can_act_on_every_link(app, world, 
 
 
 def test_a_saved_case_is_three_clicks_from_its_notice(app, world, factory):
-    """From the saved case, 列入拟保公示 opens the notice form with village, program and the
+    """From the saved case, 列入 7 天公示 opens the notice form with village, program and the
     case already chosen; publishing it from there is the third click."""
     from tests.conftest import login
 
@@ -91,14 +91,14 @@ def test_a_saved_case_is_three_clicks_from_its_notice(app, world, factory):
     client = app.test_client()
     login(client, world.clerk_a.username)
     page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
-    link = re.search(r'<a class="button" href="([^"]+)">列入拟保公示</a>', page).group(1)
+    link = re.search(r'<a class="button" href="([^"]+)">列入 7 天公示</a>', page).group(1)
     form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert re.search(rf'value="{case.id}" id="case-{case.id}" checked', form)
     assert not re.search(rf'value="{other.id}" id="case-{other.id}" checked', form)
     assert f'<option selected value="{world.village_a2.id}">' in form or (
         f'value="{world.village_a2.id}" selected' in form
     )
-    assert "列入拟保公示" in client.get(f"/staff/cases/{case.id}/notices").get_data(as_text=True)
+    assert "列入 7 天公示" in client.get(f"/staff/cases/{case.id}/notices").get_data(as_text=True)
 
 
 def test_a_rejected_case_shows_why_who_and_when(app, world, factory):
@@ -118,4 +118,4 @@ def test_a_rejected_case_shows_why_who_and_when(app, world, factory):
     block = page[page.index('<section class="decision"') : page.index("</section>")]
     assert "不予确认" in block and "家庭人均收入高于当地低保标准" in block
     assert "陈科长" in block and "2026-11-09" in block
-    assert "列入拟保公示" not in page
+    assert "列入 7 天公示" not in page

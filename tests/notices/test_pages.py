@@ -370,9 +370,10 @@ def test_clerk_drafts_a_correction_that_names_the_old_notice(app, world, factory
         correction = db.session.scalar(select(Notice).where(Notice.supersedes_id == notice.id))
         assert response.location.endswith(f"/staff/notices/{correction.id}")
         page = text(clerk.get(response.location))
-        assert f"公示 {notice.id}</a>：保障人数有误" in page
+        # Each names the other by its title, as staff know notices, and links to it.
+        assert f'href="/staff/notices/{notice.id}">{notice.title}</a>：保障人数有误' in page
         old_page = text(clerk.get(url))
-    assert f"公示 {correction.id}</a>：保障人数有误" in old_page
+    assert f'href="/staff/notices/{correction.id}">{correction.title}</a>：保障人数有误' in old_page
 
 
 def test_another_townships_notice_is_404_for_clerk_b(app, world, factory):
