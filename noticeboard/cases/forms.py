@@ -84,8 +84,13 @@ def case_form(program: Program, villages, obj=None, formdata=None, extra_rows: i
         form.village_id.data = str(obj.village_id)
         form.version.data = str(obj.version)
     if program == Program.DIBAO:
-        wanted = len(form.members.entries) + BLANK_MEMBER_ROWS + extra_rows
-        if formdata is None or extra_rows:
-            while len(form.members.entries) < wanted:
-                form.members.append_entry()
+        # A fresh form gets a few blank rows; 增加一行 adds exactly one to what was posted.
+        if extra_rows:
+            wanted = len(form.members.entries) + extra_rows
+        elif formdata is None:
+            wanted = len(form.members.entries) + BLANK_MEMBER_ROWS
+        else:
+            wanted = 0
+        while len(form.members.entries) < wanted:
+            form.members.append_entry()
     return form

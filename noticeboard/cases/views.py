@@ -102,7 +102,9 @@ def new(program: str):
         else:
             flash(f"已保存 {case.reference}", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/form.html", form=form, program=program, case=None)
+    return render_template(
+        "cases/form.html", form=form, program=program, case=None, added_row=adding_row
+    )
 
 
 @bp.route("/cases/<int:case_id>")
@@ -165,7 +167,9 @@ def edit(case_id: int):
                 return redirect(url_for("cases.detail", case_id=case_id))
     else:
         form = case_form(case.program, villages, obj=case)
-    return render_template("cases/form.html", form=form, program=case.program, case=case)
+    return render_template(
+        "cases/form.html", form=form, program=case.program, case=case, added_row=adding_row
+    )
 
 
 @bp.route("/cases/<int:case_id>/delete", methods=["POST"])

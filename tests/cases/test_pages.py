@@ -1,5 +1,6 @@
 """Case pages through the test client, with CSRF on, as a clerk would use them."""
 
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -134,6 +135,26 @@ def test_add_member_row_keeps_what_was_typed(clerk_client, world, factory):
     page = response.get_data(as_text=True)
     assert 'name="members-1-name"' in page and fields["applicant_name"] in page
     assert db.session.scalar(select(Case)) is None
+    # Exactly one row more each time (it added four), and the new one takes the focus so the
+    # browser shows the members table rather than the top of the page.
+    for rows in (2, 3):
+        assert f'name="members-{rows - 1}-name"' in page
+        assert f'name="members-{rows}-name"' not in page
+        new_row = re.search(rf'<input[^>]*name="members-{rows - 1}-name"[^>]*>', page).group(0)
+        assert "autofocus" in new_row
+        fields = {k: v for k, v in _posted(page).items() if k != "add_member"}
+        page = post_form(
+            clerk_client, "/staff/cases/new/dibao", {**fields, "add_member": "1"}
+        ).get_data(as_text=True)
+
+
+def _posted(page: str) -> dict:
+    """The values of the text inputs of a rendered form, as a browser would post them."""
+    return {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)
+        if name != "csrf_token"
+    }
 
 
 def test_form_without_csrf_token_is_rejected(clerk_client, world, factory):
