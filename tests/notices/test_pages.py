@@ -206,9 +206,16 @@ def test_phone_objection_is_recorded_and_upheld_on_its_page(app, world, factory)
             notice_url,
         )
         assert response.status_code == 302
+        assert response.location.endswith("#objections")  # the page opens at the objections
         objection = db.session.scalar(select(Objection))
         page = text(clerk.get(notice_url))
         assert objection.receipt_no in page and "电话反映" in page
+        # The receipt number is said inside that section, where the eyes are, not at the top.
+        section = page[page.index('<section id="objections"') :]
+        assert f"已登记异议，回执号 {objection.receipt_no}" in section
+        assert (
+            f"回执号 {objection.receipt_no}" not in page[: page.index('<section id="objections"')]
+        )
         assert "王大伟" in page and "13912345678" in page  # staff only
         assert "待办理" in page
 
@@ -272,6 +279,12 @@ def test_a_bad_objection_keeps_what_was_typed_and_names_the_field(app, world, fa
     assert response.status_code == 200
     assert "异议内容：请写明情况" in page and "联系电话：请填写 11 位手机号" in page
     assert db.session.scalar(select(Objection)) is None
+    # A banner says it was not recorded, and the first field to fix takes the focus (the
+    # browser scrolls there), the second does not.
+    assert 'role="alert">异议未登记：请按下方提示修改后重新提交。' in page
+    text_field = re.search(r'<textarea[^>]*name="objection-text"[^>]*>', page).group(0)
+    phone_field = re.search(r'<input[^>]*name="objection-phone"[^>]*>', page).group(0)
+    assert "autofocus" in text_field and "autofocus" not in phone_field
 
 
 def test_county_approves_after_the_end_and_terminating_makes_roster_version_2(app, world, factory):

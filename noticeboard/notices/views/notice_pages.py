@@ -149,7 +149,7 @@ def record_objection(notice_id: int):
     except DomainError as error:
         show_errors(form, error)
         return _render_notice(get_notice(current_user, notice_id), objection_form=form)
-    flash(f"已登记异议，回执号 {objection.receipt_no}（请告知反映人）", "success")
+    flash(f"已登记异议，回执号 {objection.receipt_no}（请告知反映人）", "receipt")
     return redirect(url_for("notices.detail", notice_id=notice_id, _anchor="objections"))
 
 
