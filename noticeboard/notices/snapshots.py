@@ -221,7 +221,8 @@ def build_snapshot(notice: Notice, cases: list[Case], channel: Channel) -> dict:
         "panel": [name.strip() for name in panel if name.strip()],
         "objection_howto": OBJECTION_HOWTO if notice.kind == NoticeKind.PRE_APPROVAL else "",
         "issuer": issuer(township),
-        "issued_on": notice.published_at.astimezone(CHINA).date().isoformat(),
+        # A draft's preview is issued today, as it would be if published now.
+        "issued_on": (notice.published_at or utcnow()).astimezone(CHINA).date().isoformat(),
         "supersedes": (
             {"notice_id": notice.supersedes_id, "reason": notice.supersede_reason}
             if notice.supersedes_id

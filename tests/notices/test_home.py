@@ -119,3 +119,34 @@ def test_a_rejected_case_shows_why_who_and_when(app, world, factory):
     assert "不予确认" in block and "家庭人均收入高于当地低保标准" in block
     assert "陈科长" in block and "2026-11-09" in block
     assert "列入 7 天公示" not in page
+
+
+def test_the_reviewer_reads_both_copies_before_publishing(app, world, factory):
+    """The draft page shows the board and online copies as publishing freezes them, with
+    the count and the period; what is published is what was shown."""
+    import json
+
+    from noticeboard.notices.models import Notice
+    from tests.conftest import login
+
+    with travel(START):
+        case = factory.case(
+            world.clerk_a, Program.DIBAO, world.village_a, applicant_name="欧阳小明"
+        )
+        draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [case.id])
+        client = app.test_client()
+        login(client, world.reviewer_a.username)
+        page = client.get(f"/staff/notices/{draft.id}").get_data(as_text=True)
+        previews = page[page.index('<section class="previews"') :]
+        assert "张贴版（公示栏）" in previews and "网上版（按脱敏规则遮挡）" in previews
+        assert "共 <strong>1</strong> 户 <strong>2</strong> 人" in previews
+        assert "公示期 2026-11-02 至 2026-11-08" in previews
+        pre_approval.publish_notice(world.reviewer_a, draft.id)
+    published = db.session.get(Notice, draft.id)
+    for channel, snapshot in (
+        ("board", published.snapshot_board),
+        ("online", published.snapshot_online),
+    ):
+        for row in json.loads(snapshot)["rows"]:
+            assert f">{row['name']}</td>" in previews, (channel, row["name"])
+    assert ">欧阳小明</td>" in previews and ">欧阳*明</td>" in previews  # board full, online masked

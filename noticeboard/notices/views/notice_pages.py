@@ -24,7 +24,7 @@ from noticeboard.notices.pre_approval import (
     remove_from_draft,
     withdraw_notice,
 )
-from noticeboard.notices.snapshots import snapshot_of
+from noticeboard.notices.snapshots import build_snapshot, snapshot_of
 from noticeboard.notices.state import (
     WITHDRAWABLE,
     NoticeState,
@@ -74,6 +74,14 @@ def _render_notice(notice, **forms):
         else [],
         name_of=queries.display_name,
         seen=draft_fingerprint(notice) if notice.is_draft else "",
+        # A draft shows both copies as publishing would freeze them now: the reviewer
+        # publishes what she read.
+        previews={
+            channel: build_snapshot(notice, notice.cases, channel)
+            for channel in (Channel.BOARD, Channel.ONLINE)
+        }
+        if notice.is_draft and notice.entries
+        else {},
         **forms,
     )
 
