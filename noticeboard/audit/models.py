@@ -24,6 +24,8 @@ class AuditAction(LabelledStrEnum):
     ACTIVATE = "activate", "开始享受"
     INVESTIGATE = "investigate", "转入复查"
     EXPORT = "export", "导出"
+    RETURN = "return", "退回修改"
+    RESUBMIT = "resubmit", "重新提交"
 
 
 ENTITY_LABELS = {

@@ -75,6 +75,11 @@ class Notice(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A draft a reviewer sent back to its clerk, with what to change; it cannot be published
+    # until the clerk resubmits it (which clears these).
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_note: Mapped[str | None] = mapped_column(String(500))
 
     # Canonical JSON of exactly what each channel shows, and its SHA-256 (hex).
     snapshot_online: Mapped[str | None] = mapped_column(Text)

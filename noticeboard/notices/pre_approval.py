@@ -158,6 +158,8 @@ def publish_notice(
     if notice.status != NoticeStatus.DRAFT:
         raise DomainError("该公示已发布或已撤回，不能再次发布")
     require(user, Action.PUBLISH_NOTICE, notice)
+    if notice.returned_at is not None:
+        raise DomainError("该草稿已退回经办人修改，经办人重新提交后方可发布")
     if seen is not None and seen != draft_fingerprint(notice):
         raise DomainError(_changes_since(notice, seen))
     cases = notice.cases
@@ -174,6 +176,31 @@ def publish_notice(
             set_case_status(case, CaseStatus.IN_NOTICE, user, f"公示 {notice.id}")
     freeze(notice, cases, user, today)
     audit_notice(AuditAction.PUBLISH, notice, user, verification_code=notice.verification_code)
+    db.session.commit()
+    return notice
+
+
+def return_draft(user, notice_id: int, note: str) -> Notice:
+    """A reviewer sends a draft back to its clerk with what to change (退回修改)."""
+    notice = get_notice(user, notice_id)
+    require(user, Action.PUBLISH_NOTICE)
+    note = clean_reason(note, "reason", "退回说明")
+    if not notice.is_draft:
+        raise DomainError("只能退回尚未发布的草稿")
+    notice.returned_at, notice.returned_by_id, notice.return_note = utcnow(), user.id, note
+    audit_notice(AuditAction.RETURN, notice, user, note=note)
+    db.session.commit()
+    return notice
+
+
+def resubmit_draft(user, notice_id: int) -> Notice:
+    """The clerk has made the changes: the draft waits for a reviewer again."""
+    notice = get_notice(user, notice_id)
+    require(user, Action.PREPARE_NOTICE)
+    if not notice.is_draft or notice.returned_at is None:
+        raise DomainError("该草稿没有被退回，无需重新提交")
+    notice.returned_at = notice.returned_by_id = notice.return_note = None
+    audit_notice(AuditAction.RESUBMIT, notice, user)
     db.session.commit()
     return notice
 

@@ -48,6 +48,16 @@ def workbench(user, today: date | None = None) -> Workbench:
     bench = Workbench()
     board = dashboard(user, today)
     if can(user, Action.PREPARE_NOTICE):
+        returned = [d for d in board.drafts if d.returned_at is not None]
+        bench.tasks.append(
+            Task(
+                "退回修改的公示草稿",
+                len(returned),
+                "notices.detail" if len(returned) == 1 else "notices.dashboard",
+                {"notice_id": returned[0].id} if len(returned) == 1 else {"_anchor": "drafts"},
+                "审核人退回的草稿，修改后重新提交",
+            )
+        )
         bench.to_notice = _waiting_for_a_notice(user)
         bench.tasks.append(
             Task(
@@ -61,7 +71,7 @@ def workbench(user, today: date | None = None) -> Workbench:
         bench.tasks.append(
             Task(
                 "待发布的公示草稿",
-                len(board.drafts),
+                sum(1 for d in board.drafts if d.returned_at is None),
                 "notices.dashboard",
                 {"_anchor": "drafts"},
                 "打开草稿核对后发布",

@@ -50,6 +50,8 @@ STAFF_ROUTES = {
     "notices.record_objection": ANY,
     "notices.reject": DECIDERS,
     "notices.remove": EDITORS,
+    "notices.resubmit": EDITORS,
+    "notices.send_back": PUBLISHERS,
     "notices.rosters": ANY,
     "notices.terminate": {CLERK, COUNTY, ADMIN},
     "notices.withdraw": {REVIEWER, COUNTY, ADMIN},

@@ -4,6 +4,10 @@ leads to a page where that person can act."""
 import re
 from datetime import date
 
+import pytest
+from sqlalchemy import select
+
+from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Program
 from noticeboard.extensions import db
 from noticeboard.notices import approval, objections, pre_approval
@@ -150,3 +154,42 @@ def test_the_reviewer_reads_both_copies_before_publishing(app, world, factory):
         for row in json.loads(snapshot)["rows"]:
             assert f">{row['name']}</td>" in previews, (channel, row["name"])
     assert ">欧阳小明</td>" in previews and ">欧阳*明</td>" in previews  # board full, online masked
+
+
+def test_a_reviewer_returns_a_draft_and_the_clerk_resubmits_it(app, world, factory):
+    from noticeboard.core.errors import DomainError
+    from tests.conftest import login, post_form
+
+    with travel(START):
+        case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+        draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [case.id])
+        url = f"/staff/notices/{draft.id}"
+        reviewer = app.test_client()
+        login(reviewer, world.reviewer_a.username)
+        refused = post_form(reviewer, f"{url}/return", {"return-reason": ""}, url)
+        assert "退回说明" in refused.get_data(as_text=True)  # the field is named, nothing saved
+        response = post_form(
+            reviewer, f"{url}/return", {"return-reason": "第 1 户保障人数有误"}, url
+        )
+        assert response.status_code == 302
+        page = reviewer.get(url).get_data(as_text=True)
+        assert "退回修改：第 1 户保障人数有误" in page
+        assert f'action="{url}/publish"' not in page  # nothing to publish until resubmitted
+        db.session.expire_all()  # the request saved it in its own session
+        with pytest.raises(DomainError, match="已退回经办人修改"):
+            pre_approval.publish_notice(world.reviewer_a, draft.id)
+        db.session.rollback()
+
+        clerk, home = _home(app, world.clerk_a)
+        assert _tasks(home)["退回修改的公示草稿"][0] == 1
+        page = clerk.get(url).get_data(as_text=True)
+        assert "第 1 户保障人数有误" in page and "重新提交审核" in page
+        assert post_form(clerk, f"{url}/resubmit", {}, url).status_code == 302
+        assert _tasks(_home(app, world.clerk_a)[1])["退回修改的公示草稿"][0] == 0
+        assert f'action="{url}/publish"' in reviewer.get(url).get_data(as_text=True)
+        pre_approval.publish_notice(world.reviewer_a, draft.id)
+    actions = [
+        e.action
+        for e in db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "notice"))
+    ]
+    assert actions[-3:] == ["return", "resubmit", "publish"]

@@ -22,6 +22,8 @@ from noticeboard.notices.pre_approval import (
     prepare_correction,
     publish_notice,
     remove_from_draft,
+    resubmit_draft,
+    return_draft,
     withdraw_notice,
 )
 from noticeboard.notices.snapshots import build_snapshot, snapshot_of
@@ -53,8 +55,15 @@ def _render_notice(notice, **forms):
         "record_objection": pre_approval
         and notice.status == NoticeStatus.PUBLISHED
         and can(current_user, Action.RECORD_OBJECTION),
+        "return": may_publish and notice.returned_at is None,
+        "resubmit": notice.is_draft
+        and notice.returned_at is not None
+        and can(current_user, Action.PREPARE_NOTICE),
     }
-    forms.setdefault("withdraw_form", reason_form("withdraw", "撤回原因"))
+    if notice.returned_at is not None:
+        allowed["publish"] = False
+    forms.setdefault("withdraw_form", _withdraw_form(notice))
+    forms.setdefault("return_form", reason_form("return", "退回说明"))
     forms.setdefault("correct_form", reason_form("correct", "更正原因"))
     forms.setdefault("objection_form", RecordObjectionForm(prefix="objection"))
     published = notice.snapshot_board is not None
@@ -115,7 +124,7 @@ def remove(notice_id: int):
 
 @bp.route("/notices/<int:notice_id>/withdraw", methods=["POST"])
 def withdraw(notice_id: int):
-    form = reason_form("withdraw", "撤回原因")
+    form = _withdraw_form(get_notice(current_user, notice_id))
     was_draft = get_notice(current_user, notice_id).is_draft
     try:
         withdraw_notice(current_user, notice_id, form.reason.data)
@@ -126,6 +135,34 @@ def withdraw(notice_id: int):
         flash(f"已删除公示草稿 {notice_id}，其中的案件可重新拟定公示", "success")
         return redirect(url_for("notices.dashboard"))
     flash("已撤回该公示，其中的案件回到待公示", "success")
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+def _withdraw_form(notice):
+    # A draft is deleted, a published notice withdrawn: the field says which.
+    return reason_form("withdraw", "删除原因" if notice.is_draft else "撤回原因")
+
+
+@bp.route("/notices/<int:notice_id>/return", methods=["POST"])
+def send_back(notice_id: int):
+    form = reason_form("return", "退回说明")
+    try:
+        return_draft(current_user, notice_id, form.reason.data)
+    except DomainError as error:
+        show_errors(form, error)
+        return _render_notice(get_notice(current_user, notice_id), return_form=form)
+    flash("已退回经办人修改；经办人重新提交后，草稿回到待发布", "success")
+    return redirect(url_for("notices.dashboard"))
+
+
+@bp.route("/notices/<int:notice_id>/resubmit", methods=["POST"])
+def resubmit(notice_id: int):
+    try:
+        resubmit_draft(current_user, notice_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash("已重新提交，等待审核人核对发布", "success")
     return redirect(url_for("notices.detail", notice_id=notice_id))
 
 
