@@ -7,6 +7,7 @@ from flask import Flask
 from noticeboard.audit.models import AuditEntry, shown_value
 from noticeboard.config import INSTANCE_DIR, Config, follow_public_address
 from noticeboard.core.dates import CHINA
+from noticeboard.core.forms import page_address
 from noticeboard.core.permissions import template_can
 
 
@@ -84,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_template_helpers(app: Flask) -> None:
 
     app.add_template_global(template_can, "can")
+    app.add_template_global(page_address, "page_address")
     app.add_template_global(AuditEntry.field_label, "field_label")
 
     @app.template_filter("yuan")

@@ -1,6 +1,8 @@
 """Bridges between domain errors and WTForms."""
 
-from flask import flash
+from urllib.parse import urlsplit
+
+from flask import flash, request
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 
@@ -54,3 +56,18 @@ def flash_refusal(error: DomainError) -> None:
     """Undo what the refused call did and tell the user why, on the next page."""
     db.session.rollback()
     flash(error.message, "error")
+
+
+def page_address() -> str | None:
+    """For a page drawn in answer to a POST (a form sent back with its errors): the address
+    the browser should keep for it, so that Back later reloads that page instead of asking
+    to send the form again (static/staff.js swaps it in). The POST's own address when it
+    also answers GET, else the same-site page the form was sent from."""
+    if request.method != "POST" or request.url_rule is None:
+        return None
+    if "GET" in request.url_rule.methods:
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
