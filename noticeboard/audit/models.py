@@ -25,6 +25,8 @@ ENTITY_LABELS = {
     "region": "区划",
     "masking_policy": "脱敏规则",
     "program_limit": "金额上限",
+    "case_import": "案件导入",
+    "export": "导出",
 }
 # Field names as staff read them; each area registers its own, since the
 # audit log sits below the areas whose changes it records.
