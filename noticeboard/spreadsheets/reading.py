@@ -238,9 +238,7 @@ def _xlsx_rows(content: bytes, max_rows: int):
                 "请取消隐藏并放到第一个工作表"
             )
     visible = [s for s in sheets if s.sheet_state == "visible"]
-    if not visible:
-        raise FileRefused("工作簿中没有可读取的工作表")
-    sheet = visible[0]
+    sheet = data_sheet(book)
     if len(visible) > 1:
         notes.append(
             f"只读取了第一个工作表“{sheet.title}”；其余工作表（"
@@ -263,6 +261,14 @@ def _xlsx_rows(content: bytes, max_rows: int):
     finally:
         book.close()
     return rows, notes, hidden, merged, sheet.title
+
+
+def data_sheet(book):
+    """The sheet that is read: the first visible one that is not our instructions."""
+    for sheet in book.worksheets:
+        if sheet.title not in INSTRUCTION_SHEETS and sheet.sheet_state == "visible":
+            return sheet
+    raise FileRefused("工作簿中没有可读取的工作表")
 
 
 def _hidden_and_merged(sheet) -> tuple[set[int], list[tuple[str, int, int, int]]]:
