@@ -15,6 +15,7 @@ from noticeboard.extensions import db
 from noticeboard.regions.services import find_region_by_names
 from noticeboard.spreadsheets import exports, imports
 from noticeboard.spreadsheets.models import Purpose
+from noticeboard.spreadsheets.reading import problem_line
 
 
 def _user(username: str) -> User:
@@ -58,9 +59,8 @@ def import_command(file, region_path, purpose, program, username, commit):
         click.echo(f"注意：{note}")
     if report["extra_columns"]:
         click.echo("未读取的列：" + "、".join(report["extra_columns"]))
-    for row, column, message in report["problems"]:
-        where = f"第 {row} 行" if row else "文件"
-        click.echo(f"{where} · {column} · {message}" if column else f"{where} · {message}")
+    for problem in report["problems"]:
+        click.echo(problem_line(*problem))
     if report["problems"]:
         click.echo(f"发现 {len(report['problems'])} 处问题，未导入任何一行")
         click.echo("imported: 0")

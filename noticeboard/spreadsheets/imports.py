@@ -190,7 +190,7 @@ def _place_villages(township: Region, found: list[Household], table: Table, prob
                 f"{township.name}范围内：请只导入{township.name}的村或社区"
             )
         else:
-            close = difflib.get_close_matches(name, list(by_name), n=3, cutoff=0.3)
+            close = difflib.get_close_matches(name, list(by_name), n=3, cutoff=0.5)
             hint = f"，是否是：{'、'.join(close)}？" if close else ""
             message = f"{township.name}没有叫“{name}”的村或社区{hint}（村名须与系统中的一致）"
         problems.append(Problem(household.row, label, message))

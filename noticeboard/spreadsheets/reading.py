@@ -75,12 +75,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行" if self.row else "文件"
-        return (
-            f"{where} · {self.column} · {self.message}"
-            if self.column
-            else f"{where} · {self.message}"
-        )
+        return problem_line(self.row, self.column, self.message)
+
+
+def problem_line(row: int | None, column: str, message: str) -> str:
+    """第 N 行 · 列名 · 说明, N being the row number Excel shows."""
+    parts = [f"第 {row} 行" if row else "文件", column, message]
+    return " · ".join(part for part in parts if part)
 
 
 @dataclass

@@ -16,8 +16,10 @@ from noticeboard.regions.scope import regions_in_scope
 from noticeboard.spreadsheets import exports, imports, templates
 from noticeboard.spreadsheets.annotated import annotated
 from noticeboard.spreadsheets.models import Purpose
+from noticeboard.spreadsheets.reading import problem_line
 
 bp = Blueprint("spreadsheets", __name__, url_prefix="/staff")
+bp.add_app_template_filter(lambda problem: problem_line(*problem), "problem_line")
 
 
 @bp.before_request
