@@ -74,8 +74,11 @@ def _check(errors: dict, field: str, func, *args, **kwargs):
         return None
 
 
-def clean_case_data(user, program: Program, data: dict) -> tuple[dict, list[MemberInput]]:
-    """Validate every field at once, so the clerk sees all problems in one round."""
+def clean_case_data(
+    user, program: Program, data: dict, limit: Decimal | None = None
+) -> tuple[dict, list[MemberInput]]:
+    """Validate every field at once, so the clerk sees all problems in one round. `limit`
+    is the program's ceiling() when the caller checks many cases and has read it once."""
     errors: dict[str, list[str]] = {}
     values: dict = {"program": program}
 
@@ -115,7 +118,7 @@ def clean_case_data(user, program: Program, data: dict) -> tuple[dict, list[Memb
         errors["address"] = ["详细地址：最多 200 个字"]
     values["address"] = address or None
 
-    limit = ceiling(program)
+    limit = ceiling(program) if limit is None else limit
     members: list[MemberInput] = []
     if program == Program.DIBAO:
         values["dibao_area"] = _choice(
@@ -275,11 +278,17 @@ def ceiling(program: Program) -> Decimal:
 
 
 def clean_case(
-    user, program: Program, data: dict, case_id: int | None = None, holders: dict | None = None
+    user,
+    program: Program,
+    data: dict,
+    case_id: int | None = None,
+    holders: dict | None = None,
+    limit: Decimal | None = None,
 ):
-    """The clean values and members of a case being entered (or, with `case_id`, changed);
-    `holders` is holders_of() of every ID when a whole file of cases is checked."""
-    values, members = clean_case_data(user, program, data)
+    """The clean values and members of a case being entered (or, with `case_id`, changed).
+    When a whole file of cases is checked, `holders` is holders_of() of every ID and `limit`
+    the program's ceiling(), each read once for all of them."""
+    values, members = clean_case_data(user, program, data, limit)
     _check_distinct_people(values, members)
     _check_not_in_other_case(values, members, case_id, holders)
     return values, members

@@ -21,7 +21,13 @@ from noticeboard.audit import services as audit
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import NOTICE_PROGRAMS, CaseStatus, Program
 from noticeboard.cases.services import add_cases
-from noticeboard.cases.validation import MemberInput, clean_benefit_start, clean_case, holders_of
+from noticeboard.cases.validation import (
+    MemberInput,
+    ceiling,
+    clean_benefit_start,
+    clean_case,
+    holders_of,
+)
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.types import utcnow
@@ -128,12 +134,15 @@ def check_table(user, township: Region, program: Program, purpose: Purpose, tabl
     person twice, a village of another township or none, a person already in a case."""
     check = Check(table, problems=list(table.problems))
     found = households(program, table, check.problems)
-    _place_villages(township, found, table, check.problems)
+    # Held until the end: the session keeps loaded rows only while something refers to
+    # them, and clean_case looks each village up again.
+    villages = _place_villages(township, found, table, check.problems)
     _same_person_twice(found, table, check.problems)
     ids = [h.data["applicant_id_number"] for h in found]
     ids += [m["id_number"] for h in found for m in h.data.get("members", [])]
     holders = holders_of([i for i in ids if i])
     active = purpose == Purpose.ACTIVE and program in NOTICE_PROGRAMS
+    limit = ceiling(program)
     for household in found:
         start = None
         if active:
@@ -144,7 +153,9 @@ def check_table(user, township: Region, program: Program, purpose: Purpose, tabl
                     Problem(household.row, table.label("benefit_start"), _said(str(error)))
                 )
         try:
-            values, members = clean_case(user, program, household.data, holders=holders)
+            values, members = clean_case(
+                user, program, household.data, holders=holders, limit=limit
+            )
         except DomainError as error:
             check.problems.extend(_problems_of(error, household, table))
             continue
@@ -154,10 +165,13 @@ def check_table(user, township: Region, program: Program, purpose: Purpose, tabl
         counts[0] += 1
         counts[1] += 1 + len(members)
     check.problems = _first_per_cell(check.problems)
+    del villages
     return check
 
 
-def _place_villages(township: Region, found: list[Household], table: Table, problems) -> None:
+def _place_villages(
+    township: Region, found: list[Household], table: Table, problems
+) -> list[Region]:
     """Village names → villages of the township; another township's, or a name that is
     nobody's, is named with what to do."""
     villages = db.session.scalars(
@@ -194,6 +208,7 @@ def _place_villages(township: Region, found: list[Household], table: Table, prob
             hint = f"，是否是：{'、'.join(close)}？" if close else ""
             message = f"{township.name}没有叫“{name}”的村或社区{hint}（村名须与系统中的一致）"
         problems.append(Problem(household.row, label, message))
+    return villages
 
 
 def _same_person_twice(found: list[Household], table: Table, problems) -> None:

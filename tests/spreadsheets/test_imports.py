@@ -200,8 +200,10 @@ def test_a_person_in_an_open_case_is_named_with_that_case(world, factory):
 def test_another_townships_village_is_refused_and_unknown_names_get_suggestions(world):
     rows = dibao_rows(1, village="南门社区", members=0) + dibao_rows(1, "东丰村", members=0)
     assert _problems_of(world, rows) == [
-        "第 2 行 · 村/社区 · “南门社区”属于城关街道，不在本次导入的新店镇范围内：请只导入新店镇的村或社区",
-        "第 3 行 · 村/社区 · 新店镇没有叫“东丰村”的村或社区，是否是：东风村？（村名须与系统中的一致）",
+        "第 2 行 · 村/社区 · “南门社区”属于城关街道，不在本次导入的新店镇范围内："
+        "请只导入新店镇的村或社区",
+        "第 3 行 · 村/社区 · 新店镇没有叫“东丰村”的村或社区，是否是：东风村？"
+        "（村名须与系统中的一致）",
     ]
 
 
@@ -211,7 +213,8 @@ def test_an_enumeration_outside_its_list_names_the_allowed_values(world):
     rows[1][5] = "老伴"
     assert _problems_of(world, rows) == [
         "第 2 行 · 城乡类别 · 请填写以下之一：城市、农村",
-        "第 3 行 · 与户主关系 · 请填写以下之一：户主、本人、配偶、子女、父母、祖父母、孙子女、兄弟姐妹、其他",
+        "第 3 行 · 与户主关系 · 请填写以下之一："
+        "户主、本人、配偶、子女、父母、祖父母、孙子女、兄弟姐妹、其他",
     ]
 
 
@@ -219,7 +222,8 @@ def test_persons_covered_must_agree_with_the_rows(world):
     rows = dibao_rows(1, members=2)
     rows[2][6] = "否"
     assert _problems_of(world, rows) == [
-        "第 2 行 · 保障人数 · 填的是 3，但本户纳入保障的有 2 人（户主及“纳入保障”为“是”的成员），请核对"
+        "第 2 行 · 保障人数 · 填的是 3，但本户纳入保障的有 2 人"
+        "（户主及“纳入保障”为“是”的成员），请核对"
     ]
 
 
@@ -241,11 +245,19 @@ def test_tekun_and_paid_linshi_rows_import_one_case_each(world):
     case_import = _upload(world, xlsx(tekun, header), purpose="active", program="tekun")
     assert _messages(case_import) == []
     imports.confirm_import(world.reviewer_a, case_import.id)
-    linshi = [["红星村", "王五", resident_id("19850707"), "急难型", "火灾", "3000", "2026-11-02"],
-              ["红星村", "王六", resident_id("19850708"), "支出型", "医疗支出", "800", ""]]  # fmt: skip
+    paid = ["红星村", "王五", resident_id("19850707"), "急难型", "火灾", "3000", "2026-11-02"]
+    unpaid = ["红星村", "王六", resident_id("19850708"), "支出型", "医疗支出", "800", ""]
     header = ["村", "姓名", "身份证号", "救助类型", "救助事由", "救助金额", "发放日期"]
-    case_import = _upload(world, xlsx(linshi, header), program="linshi")
+    case_import = _upload(world, xlsx([paid, unpaid], header), program="linshi")
     assert _messages(case_import) == ["第 3 行 · 发放日期 · 导入的临时救助须填写发放日期"]
+    case_import = _upload(world, xlsx([paid], header), program="linshi")
+    imports.confirm_import(world.clerk_a, case_import.id)
+    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    assert [(c.program, c.status) for c in cases] == [
+        (Program.TEKUN, CaseStatus.ACTIVE),
+        (Program.LINSHI, CaseStatus.DRAFT),
+    ]
+    assert str(cases[1].paid_on) == "2026-11-02"
 
 
 def test_a_required_column_missing_is_named(world):
