@@ -41,6 +41,7 @@ def _region(path: str):
 @click.option("--commit", is_flag=True, help="核对无误时写入；不加只核对")
 def import_command(file, region_path, purpose, program, username, commit):
     """Check a spreadsheet of cases (and with --commit import it); exit 1 when a row is bad.
+    The last line is the number of rows imported.
     在保对象 of 低保/特困 are confirmed by a second person: `flask cases confirm-import`."""
     user = _user(username)
     township = _region(region_path)
@@ -84,7 +85,8 @@ def _confirm(user, import_id: int) -> None:
     except (DomainError, AccessRefused) as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
-    click.echo(f"imported: {case_import.cases_created}")
+    click.echo(f"{case_import.cases_created} 个案件已写入")
+    click.echo(f"imported: {case_import.rows}")
 
 
 @cases_cli.command("confirm-import")

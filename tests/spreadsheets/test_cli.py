@@ -26,7 +26,8 @@ def test_import_without_commit_only_checks_and_with_commit_imports(app, world, t
     path.write_bytes(xlsx(dibao_rows(5)))
     result = _invoke(app, "import", str(path), *common, "--commit")
     assert result.exit_code == 0, result.output
-    assert result.output.rstrip().endswith("imported: 5")
+    assert "5 个案件已写入" in result.output
+    assert result.output.rstrip().endswith("imported: 10")  # rows: heads and members
     assert db.session.scalar(select(func.count()).select_from(Case)) == 5
 
 
@@ -56,7 +57,7 @@ def test_active_recipients_from_the_command_line_wait_for_a_second_person(app, w
     refused = _invoke(app, "confirm-import", import_id, "--user", "admin")
     assert refused.exit_code == 1 and "审核与经办不能是同一人" in refused.output
     confirmed = _invoke(app, "confirm-import", import_id, "--user", "reviewer_a")
-    assert confirmed.output.rstrip().endswith("imported: 2")
+    assert confirmed.output.rstrip().endswith("imported: 4")
     assert set(db.session.scalars(select(Case.status))) == {CaseStatus.ACTIVE}
 
 
