@@ -299,6 +299,25 @@ def get_import(user, import_id: int) -> CaseImport:
     return case_import
 
 
+def _write_cases(user, case_import: CaseImport, active: bool) -> list:
+    """Read and check the stored file again and add its cases; the file's rows are let go
+    on return, before the rosters are built."""
+    table = read_table(case_import.filename, case_import.content, limits()[1])
+    check = check_table(user, case_import.township, case_import.program, case_import.purpose, table)
+    if check.problems:
+        raise DomainError(
+            f"再次核对时发现 {len(check.problems)} 处问题（上传后系统中的数据有了变化，"
+            "例如有人录入了同一人），未导入任何一行：请重新下载核对后上传"
+        )
+    return add_cases(
+        user,
+        check.cleaned,
+        CaseStatus.ACTIVE if active else CaseStatus.DRAFT,
+        case_import.created_by_id,
+        check.benefit_starts if active else None,
+    )
+
+
 def confirm_import(user, import_id: int) -> CaseImport:
     """Write every case of the checked file in one transaction; the same file is read and
     checked again, since cases may have been entered since the preview."""
@@ -311,21 +330,8 @@ def confirm_import(user, import_id: int) -> CaseImport:
         raise DomainError(f"导入 {case_import.id} 号已于 {case_import.imported_at:%Y-%m-%d} 导入")
     if case_import.problems:
         raise DomainError("文件中有问题，未导入任何一行：请按预览中的说明改正后重新上传")
-    table = read_table(case_import.filename, case_import.content, limits()[1])
-    check = check_table(user, case_import.township, case_import.program, case_import.purpose, table)
-    if check.problems:
-        raise DomainError(
-            f"再次核对时发现 {len(check.problems)} 处问题（上传后系统中的数据有了变化，"
-            "例如有人录入了同一人），未导入任何一行：请重新下载核对后上传"
-        )
     active = needs_checker(case_import)
-    cases = add_cases(
-        user,
-        check.cleaned,
-        CaseStatus.ACTIVE if active else CaseStatus.DRAFT,
-        case_import.created_by_id,
-        check.benefit_starts if active else None,
-    )
+    cases = _write_cases(user, case_import, active)
     if active:
         for village in sorted({case.village for case in cases}, key=lambda v: v.path):
             publish_roster(village, case_import.program, user, "approved")
