@@ -56,33 +56,19 @@ def test_a_file_that_is_no_sheet_of_ours_gets_a_clear_message(world, name, conte
         imports.upload(world.clerk_a, world.township_a.id, "dibao", "new", name, content)
 
 
-def test_size_and_row_limits_are_refused_with_the_limit_named(app, world):
-    app.config["IMPORT_MAX_ROWS"] = 10
-    try:
-        with pytest.raises(DomainError, match="超过 10 行的上限"):
-            imports.upload(
-                world.clerk_a,
-                world.township_a.id,
-                "dibao",
-                "new",
-                "a.csv",
-                csv_bytes(dibao_rows(6)),
-            )
-    finally:
-        app.config["IMPORT_MAX_ROWS"] = 20000
-    app.config["IMPORT_MAX_BYTES"] = 1024 * 1024
-    try:
-        with pytest.raises(DomainError, match="超过 1 MB 的上限"):
-            imports.upload(
-                world.clerk_a,
-                world.township_a.id,
-                "dibao",
-                "new",
-                "a.csv",
-                b"x" * (1024 * 1024 + 1),
-            )
-    finally:
-        app.config["IMPORT_MAX_BYTES"] = 10 * 1024 * 1024
+@pytest.mark.parametrize(
+    ("setting", "limit", "content", "said"),
+    [
+        ("IMPORT_MAX_ROWS", 10, csv_bytes(dibao_rows(6)), "超过 10 行的上限"),
+        ("IMPORT_MAX_BYTES", 1024 * 1024, b"x" * (1024 * 1024 + 1), "超过 1 MB 的上限"),
+    ],
+)
+def test_size_and_row_limits_are_refused_with_the_limit_named(
+    app, world, monkeypatch, setting, limit, content, said
+):
+    monkeypatch.setitem(app.config, setting, limit)
+    with pytest.raises(DomainError, match=said):
+        imports.upload(world.clerk_a, world.township_a.id, "dibao", "new", "a.csv", content)
 
 
 @pytest.mark.parametrize("program", list(Program))

@@ -264,3 +264,17 @@ def test_a_required_column_missing_is_named(world):
     header = ["村", "姓名", "身份证号", "城乡类别"]
     rows = [["东风村", "张三", "110101198001010010", "农村"]]
     assert _problems_of(world, rows, header) == ["文件 · 缺少必填列：月保障金额（请对照导入模板）"]
+
+
+def test_the_preview_offers_the_confirmation_to_a_reviewer_not_to_the_uploader(app, world):
+    from tests.conftest import login
+
+    case_import = _upload(world, xlsx(dibao_rows(2)), purpose="active")
+    pages = {}
+    for user in (world.clerk_a, world.reviewer_a):
+        client = app.test_client()
+        login(client, user.username)
+        pages[user.username] = client.get(f"/staff/imports/{case_import.id}").get_data(as_text=True)
+    button = ">确认导入</button>"
+    assert button not in pages["clerk_a"] and "等待乡镇审核人确认导入" in pages["clerk_a"]
+    assert button in pages["reviewer_a"] and "以“保障中”写入" in pages["reviewer_a"]
