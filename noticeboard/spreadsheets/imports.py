@@ -116,7 +116,8 @@ def upload(user, township_id, program, purpose, filename: str, content: bytes) -
         township=township,
         program=Program(program),
         purpose=Purpose(purpose),
-        filename=(filename or "未命名")[-200:],
+        # Old browsers send the whole path (C:\Users\…\名单.xlsx): the name is its last part.
+        filename=(re.split(r"[\\/]", filename or "")[-1] or "未命名")[-200:],
         sha256=sha256,
         content=content,
         report=check.report(),

@@ -100,3 +100,20 @@ def test_export_pages_answer_a_file_and_another_townships_notice_is_404(app, wor
     login(other, world.clerk_b.username)
     assert other.get(f"/staff/exports/notices/{notice.id}.xlsx").status_code == 404
     assert other.get("/staff/exports/cases.pdf").status_code == 404
+
+
+def test_a_village_roster_exports_its_board_copy_with_numeric_amounts(world):
+    from noticeboard.notices.rosters import current_roster
+    from tests.spreadsheets.conftest import dibao_rows, xlsx
+
+    upload = imports.upload(
+        world.clerk_a, world.township_a.id, "dibao", "active", "在保.xlsx", xlsx(dibao_rows(3))
+    )
+    imports.confirm_import(world.reviewer_a, upload.id)
+    roster = current_roster(world.village_a, Program.DIBAO)
+    sheet = _sheet(exports.export_notice(world.clerk_a, roster.id, "xlsx").content)
+    titles = [c.value for c in sheet[1]]
+    assert titles[:2] == ["序号", "户主姓名"] and titles[-1] == "享受起始"
+    amounts = [sheet.cell(r, titles.index("月保障金额（元）") + 1) for r in range(2, 5)]
+    assert [(a.value, a.number_format) for a in amounts] == [(1360, "#,##0.00")] * 3
+    assert sheet.cell(2, len(titles)).value == "2024-03"

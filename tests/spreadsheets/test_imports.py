@@ -278,3 +278,8 @@ def test_the_preview_offers_the_confirmation_to_a_reviewer_not_to_the_uploader(a
     button = ">确认导入</button>"
     assert button not in pages["clerk_a"] and "等待乡镇审核人确认导入" in pages["clerk_a"]
     assert button in pages["reviewer_a"] and "以“保障中”写入" in pages["reviewer_a"]
+
+
+def test_a_file_name_sent_with_its_whole_path_keeps_only_the_name(world):
+    case_import = _upload(world, xlsx(dibao_rows(1)), name="C:\\fakepath\\东风村名单.xlsx")
+    assert case_import.filename == "东风村名单.xlsx"
