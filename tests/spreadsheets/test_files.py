@@ -8,6 +8,7 @@ import pytest
 
 from noticeboard.cases.models import Program
 from noticeboard.core.errors import DomainError
+from noticeboard.core.validation import clean_resident_id
 from noticeboard.spreadsheets import imports, templates
 from noticeboard.spreadsheets.annotated import annotated
 from tests.conftest import csrf_token, login
@@ -83,6 +84,8 @@ def test_the_template_has_drop_downs_text_ids_a_frozen_header_and_instructions(p
     expected = {Program.DIBAO: '"城市,农村"', Program.TEKUN: '"全自理,半护理,全护理"',
                 Program.LINSHI: '"急难型,支出型"'}[program]  # fmt: skip
     assert expected in lists
+    examples = {row[0].value: row[3].value for row in guide.iter_rows(min_row=2)}
+    assert clean_resident_id(examples["身份证号"]) == examples["身份证号"]
 
 
 def test_a_template_filled_in_imports(world):
