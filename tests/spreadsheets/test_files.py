@@ -171,3 +171,13 @@ def test_a_refused_upload_shows_the_message_on_the_page(app, world):
     )  # fmt: skip
     assert response.status_code == 422
     assert "这是图片，不是表格" in response.get_data(as_text=True)
+
+
+def test_an_administrator_picks_the_township_and_a_clerk_does_not(app, world):
+    pages = {}
+    for user in (world.admin, world.clerk_a):
+        client = app.test_client()
+        login(client, user.username)
+        pages[user.username] = client.get("/staff/imports/").get_data(as_text=True)
+    assert 'name="township_id"' in pages["admin"] and "城关街道" in pages["admin"]
+    assert 'name="township_id"' not in pages["clerk_a"]
