@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.portal.views import bp as portal_bp
     from noticeboard.printing.views import bp as printing_bp
     from noticeboard.regions.views import bp as regions_bp
+    from noticeboard.spreadsheets.views import bp as spreadsheets_bp
 
     blueprints = (
         portal_bp,
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         notices_bp,
         masking_bp,
         audit_bp,
+        spreadsheets_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -14,6 +14,7 @@ from noticeboard.notices.cli import notices_cli
 from noticeboard.printing.fonts import doctor
 from noticeboard.regions.cli import regions_cli
 from noticeboard.regions.models import Region
+from noticeboard.spreadsheets import cli as spreadsheets_cli  # noqa: F401 (its cases commands)
 
 
 @click.command("demo")

@@ -46,6 +46,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a clerk's working day on one form
     # No form here is near this; a larger request is refused (413) before it is read.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    # Spreadsheet imports (the upload page alone accepts a body this large): a township's
+    # recipients fit many times over; larger files are refused with the limit named.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins allowed per client address before a pause. A township office shares one

@@ -7,11 +7,13 @@ from noticeboard.masking.models import ChannelPolicy
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
 from noticeboard.regions.models import Region
+from noticeboard.spreadsheets.models import CaseImport
 
 __all__ = [
     "AuditEntry",
     "Case",
     "CaseChange",
+    "CaseImport",
     "CaseMember",
     "ChannelPolicy",
     "Notice",

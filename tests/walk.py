@@ -10,6 +10,8 @@ from noticeboard.cases import services
 from noticeboard.cases.models import CaseStatus, Program
 from noticeboard.extensions import db
 from noticeboard.notices import objections, pre_approval
+from noticeboard.spreadsheets import imports
+from tests.spreadsheets.conftest import csv_bytes, dibao_rows
 
 # Routes on a draft; every other notice route is walked on a published notice.
 ON_DRAFT = {"notices.publish", "notices.remove"}
@@ -29,6 +31,7 @@ class Sample:
     village_id: int
     code: str
     user_id: int
+    import_id: int
 
 
 @pytest.fixture
@@ -50,6 +53,12 @@ def sample(world, factory) -> Sample:
     )
     services.update_case(world.clerk_a, active.id, data, active.version)
     change = services.pending_change_of(active)
+    # An upload of 在保对象 by clerk_a with one bad amount: previewed, never importable.
+    rows = dibao_rows(1)
+    rows[0][11] = "一千"
+    upload = imports.upload(
+        world.clerk_a, world.township_a.id, "dibao", "active", "名单.csv", csv_bytes(rows)
+    )
     return Sample(
         listed.id,
         notice.id,
@@ -61,6 +70,7 @@ def sample(world, factory) -> Sample:
         world.village_a.id,
         notice.verification_code,
         world.reviewer_a.id,
+        upload.id,
     )
 
 
@@ -76,6 +86,8 @@ def url_of(app, rule, sample: Sample) -> str:
         "code": sample.code,
         "user_id": sample.user_id,
         "program": "dibao",
+        "import_id": sample.import_id,
+        "fmt": "xlsx",
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})

@@ -22,6 +22,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.RECORD_OBJECTION: ALL_STAFF,
     Action.RESOLVE_OBJECTION: ALL_STAFF,
     Action.CONFIRM_CASE_CHANGE: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Action.CONFIRM_IMPORT: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.READ_AUDIT_LOG: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
@@ -36,6 +37,7 @@ REFUSALS: dict[Action, str] = {
     Action.RECORD_OBJECTION: "没有登记异议的权限",
     Action.RESOLVE_OBJECTION: "没有办理异议的权限",
     Action.CONFIRM_CASE_CHANGE: "只有乡镇审核人可以确认案件变更",
+    Action.CONFIRM_IMPORT: "只有乡镇审核人可以确认导入在保对象",
     Action.READ_AUDIT_LOG: "只有县级民政和管理员可以查看操作日志",
     Action.ADMINISTER: "只有系统管理员可以进行此项设置",
 }
@@ -44,6 +46,7 @@ MAKER_CHECKED = {
     Action.PUBLISH_NOTICE: "审核与经办不能是同一人：请由另一位审核人发布您拟定或录入的公示",
     Action.RESOLVE_OBJECTION: "异议须由案件经办人以外的人员办理：请交由另一位工作人员调查处理",
     Action.CONFIRM_CASE_CHANGE: "审核与经办不能是同一人：请由另一位审核人确认您提交的变更",
+    Action.CONFIRM_IMPORT: "审核与经办不能是同一人：请由另一位审核人确认您上传的名单",
 }
 
 

@@ -36,6 +36,8 @@ ENTITY_LABELS = {
     "masking_policy": "脱敏规则",
     "program_limit": "金额上限",
     "audit_log": "操作日志",
+    "case_import": "案件导入",
+    "export": "导出",
 }
 # Field names as staff read them; each area registers its own, since the
 # audit log sits below the areas whose changes it records.

@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
-from noticeboard.cases.models import Case, CaseMember, Program
+from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.cases.name_grams import cases_named
-from noticeboard.core.validation import normalise_resident_id, to_ascii_digits
+from noticeboard.core.validation import normalise_resident_id, parse_id, to_ascii_digits
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
@@ -25,6 +25,16 @@ class CaseFilter:
     status: str | None = None
     q: str | None = None
     anywhere: bool = False  # look for an ID part anywhere in IDs, not only at their end
+
+
+def filter_from_args(args) -> CaseFilter:
+    """The list's filters as its query string gives them (the page and its exports)."""
+    return CaseFilter(
+        program=args.get("program") if args.get("program") in set(Program) else None,
+        village_id=parse_id(args.get("village")),
+        status=args.get("status") if args.get("status") in set(CaseStatus) else None,
+        q=args.get("q", "")[:40],
+    )
 
 
 def case_query(user, filters: CaseFilter) -> Select:

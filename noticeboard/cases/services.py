@@ -161,6 +161,32 @@ def enter_case(user, program: Program | str, data: dict) -> Case:
     return case
 
 
+def add_cases(
+    user,
+    cleaned: list[tuple[dict, list[MemberInput]]],
+    status: CaseStatus,
+    entered_by_id: int,
+    benefit_start: list[date | None] | None = None,
+) -> list[Case]:
+    """Many cases, already through clean_case, in the caller's transaction with their audit
+    entries (an imported file: all of them or none); the caller has asked who may. They are
+    entered by `entered_by_id` (who uploaded them) and recorded as `user`'s action (who
+    confirmed them). Active ones (在保对象, approved before the system existed) carry their
+    first benefit month."""
+    cases = []
+    for index, (values, members) in enumerate(cleaned):
+        case = Case(status=status, created_by_id=entered_by_id, updated_by_id=user.id)
+        apply_values(case, values, members)
+        if benefit_start is not None:
+            case.benefit_start = benefit_start[index]
+        cases.append(case)
+    db.session.add_all(cases)
+    db.session.flush()  # one flush: the inserts go out in batches
+    for case in cases:
+        audit_case(AuditAction.CREATE, case, user, after=audit_view(case), note="导入")
+    return cases
+
+
 def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
     """Save an edit made on the copy with `expected_version`; a newer save wins, never this one."""
     require(user, Action.EDIT_CASES)

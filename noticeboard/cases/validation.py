@@ -1,6 +1,7 @@
 """The rules a case's data must meet: every field at once, and one person in one open case."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, select, union
@@ -21,10 +22,12 @@ from noticeboard.cases.models import (
     Program,
     ProgramLimit,
 )
+from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.validation import (
     FieldError,
     clean_amount,
+    clean_month,
     clean_name,
     clean_paid_on,
     clean_phone,
@@ -71,8 +74,11 @@ def _check(errors: dict, field: str, func, *args, **kwargs):
         return None
 
 
-def clean_case_data(user, program: Program, data: dict) -> tuple[dict, list[MemberInput]]:
-    """Validate every field at once, so the clerk sees all problems in one round."""
+def clean_case_data(
+    user, program: Program, data: dict, limit: Decimal | None = None
+) -> tuple[dict, list[MemberInput]]:
+    """Validate every field at once, so the clerk sees all problems in one round. `limit`
+    is the program's ceiling() when the caller checks many cases and has read it once."""
     errors: dict[str, list[str]] = {}
     values: dict = {"program": program}
 
@@ -112,7 +118,7 @@ def clean_case_data(user, program: Program, data: dict) -> tuple[dict, list[Memb
         errors["address"] = ["详细地址：最多 200 个字"]
     values["address"] = address or None
 
-    limit = ceiling(program)
+    limit = ceiling(program) if limit is None else limit
     members: list[MemberInput] = []
     if program == Program.DIBAO:
         values["dibao_area"] = _choice(
@@ -217,15 +223,37 @@ def open_cases_holding(id_numbers: list[str]) -> Select:
     )
 
 
-def _check_not_in_other_case(values: dict, members: list[MemberInput], case_id: int | None):
-    """One person, one open 低保/特困 case (特困 persons are not also counted in 低保)."""
+def holders_of(id_numbers: list[str]) -> dict[str, Case]:
+    """The open 低保/特困 case holding each of many IDs, read at once (an imported file's
+    thousands of people in a few queries instead of one each); for clean_case's `holders`."""
+    holders: dict[str, Case] = {}
+    wanted = sorted(set(id_numbers))
+    # Chunks keep each statement under the bound-parameter limits of SQLite and psycopg.
+    for start in range(0, len(wanted), 2000):
+        chunk = wanted[start : start + 2000]
+        query = open_cases_holding(chunk).options(selectinload(Case.members))
+        for case in db.session.scalars(query.order_by(Case.id.desc())):
+            for id_number in (case.applicant_id_number, *(m.id_number for m in case.members)):
+                holders[id_number] = case  # the oldest case last, so it wins, as in a query
+    return holders
+
+
+def _check_not_in_other_case(
+    values: dict, members: list[MemberInput], case_id: int | None, holders: dict | None = None
+):
+    """One person, one open 低保/特困 case (特困 persons are not also counted in 低保).
+    `holders` (from holders_of) answers instead of a query when many cases are checked."""
     if values["program"] not in EXCLUSIVE_PROGRAMS:
         return
     ids = [values["applicant_id_number"], *(m.id_number for m in members)]
-    query = open_cases_holding(ids).options(selectinload(Case.members))
-    if case_id is not None:
-        query = query.where(Case.id != case_id)
-    other = db.session.scalars(query.order_by(Case.id)).first()
+    if holders is None:
+        query = open_cases_holding(ids).options(selectinload(Case.members))
+        if case_id is not None:
+            query = query.where(Case.id != case_id)
+        other = db.session.scalars(query.order_by(Case.id)).first()
+    else:
+        found = [holders[i] for i in ids if i in holders and holders[i].id != case_id]
+        other = min(found, key=lambda case: case.id) if found else None
     if other is None:
         return
     other_ids = {other.applicant_id_number, *(m.id_number for m in other.members)}
@@ -249,9 +277,29 @@ def ceiling(program: Program) -> Decimal:
     return limit.ceiling if limit is not None else DEFAULT_CEILINGS[program]
 
 
-def clean_case(user, program: Program, data: dict, case_id: int | None = None):
-    """The clean values and members of a case being entered (or, with `case_id`, changed)."""
-    values, members = clean_case_data(user, program, data)
+def clean_case(
+    user,
+    program: Program,
+    data: dict,
+    case_id: int | None = None,
+    holders: dict | None = None,
+    limit: Decimal | None = None,
+):
+    """The clean values and members of a case being entered (or, with `case_id`, changed).
+    When a whole file of cases is checked, `holders` is holders_of() of every ID and `limit`
+    the program's ceiling(), each read once for all of them."""
+    values, members = clean_case_data(user, program, data, limit)
     _check_distinct_people(values, members)
-    _check_not_in_other_case(values, members, case_id)
+    _check_not_in_other_case(values, members, case_id, holders)
     return values, members
+
+
+def clean_benefit_start(value, label: str = "享受起始年月") -> date:
+    """The first month of benefits of a recipient approved before the system existed: a
+    month that has begun (an approval recorded today starts next month instead)."""
+    if not str(value or "").strip():
+        raise FieldError(f"{label}：请填写，如 2024-03")
+    month = clean_month(value, label)
+    if month > local_today():
+        raise FieldError(f"{label}：{month:%Y-%m} 还没有到；在保对象的起始月份应是本月或以前")
+    return month

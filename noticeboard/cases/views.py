@@ -50,16 +50,7 @@ def _version(value) -> int:
 
 @bp.route("/")
 def index():
-    filters = search.CaseFilter(
-        program=request.args.get("program")
-        if request.args.get("program") in set(Program)
-        else None,
-        village_id=parse_id(request.args.get("village")),
-        status=request.args.get("status")
-        if request.args.get("status") in set(CaseStatus)
-        else None,
-        q=request.args.get("q", "")[:40],
-    )
+    filters = search.filter_from_args(request.args)
     page = max(parse_id(request.args.get("page")) or 1, 1)
     per_page = 50
     rows, total = search.list_cases(current_user, filters, page, per_page)

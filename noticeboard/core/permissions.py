@@ -25,6 +25,7 @@ class Action(enum.StrEnum):
     RECORD_OBJECTION = "record_objection"  # an objection received by phone or visit
     RESOLVE_OBJECTION = "resolve_objection"  # object: the objection (not by its case's maker)
     CONFIRM_CASE_CHANGE = "confirm_case_change"  # object: the change (not by its maker)
+    CONFIRM_IMPORT = "confirm_import"  # object: an import of 在保对象 (not by its uploader)
     READ_AUDIT_LOG = "read_audit_log"
     ADMINISTER = "administer"  # regions, users, masking policy, amount ceilings
 

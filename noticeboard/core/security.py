@@ -3,7 +3,7 @@ pages, which never echo request data."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, render_template, request, url_for
+from flask import Flask, Request, abort, current_app, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,6 +44,36 @@ class RecordIdConverter(IntegerConverter):
 HSTS = "max-age=31536000"
 
 
+def accepts_upload(config_key: str):
+    """Mark a view that takes a file larger than MAX_CONTENT_LENGTH, of up to the byte count in
+    config `config_key`. The body may be twice that, so a file a little too large reaches the
+    view and gets the message naming the limit rather than the bare 413 page."""
+
+    def mark(view):
+        view.upload_limit_key = config_key
+        return view
+
+    return mark
+
+
+class UploadAwareRequest(Request):
+    """The request body limit of the matched view: MAX_CONTENT_LENGTH, unless the view is
+    marked by accepts_upload. Decided before anything (CSRF included) reads the body."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        rule = self.url_rule
+        view = current_app.view_functions.get(rule.endpoint) if rule is not None else None
+        key = getattr(view, "upload_limit_key", None)
+        if key is None:
+            return current_app.config["MAX_CONTENT_LENGTH"]
+        return current_app.config[key] * 2
+
+    @max_content_length.setter
+    def max_content_length(self, value) -> None:
+        raise AttributeError("use accepts_upload on the view")
+
+
 class SharedPageSessions(SecureCookieSessionInterface):
     """Sessions that leave pages marked `Cache-Control: public` shareable.
 
@@ -65,6 +95,7 @@ class SharedPageSessions(SecureCookieSessionInterface):
 
 def init_security(app: Flask) -> None:
     app.add_template_global(public_url)
+    app.request_class = UploadAwareRequest
     app.session_interface = SharedPageSessions()
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Each proxy appends the address it saw; only the last `proxies` entries are believed,

@@ -1,6 +1,7 @@
 """What waits for each staff member (工作台): counted from the same queries as the pages
 where the work is done, and shown only to those who may do it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +12,6 @@ from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case,
 from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
 from noticeboard.extensions import db
-from noticeboard.notices.approval import approval_queue, with_cases
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
 from noticeboard.notices.queries import dashboard
 from noticeboard.regions.models import Region
@@ -28,6 +28,14 @@ class Task:
     args: dict = field(default_factory=dict)
     hint: str = ""
     to_act: bool = True  # False: worth knowing, nothing to do here (notices ending soon)
+
+
+# Work that areas above this one add (imports to confirm): functions of the user.
+TASK_SOURCES: list[Callable[[object], list[Task]]] = []
+
+
+def register_tasks(source: Callable[[object], list[Task]]) -> None:
+    TASK_SOURCES.append(source)
 
 
 @dataclass
@@ -106,11 +114,18 @@ def workbench(user, today: date | None = None) -> Workbench:
         )
     )
     if can(user, Action.DECIDE_CASE):
-        ready, _ = approval_queue(user, today)
-        bench.to_approve = _per_township(with_cases(ready))
+        # The dashboard has already weighed every waiting case: count its ready ones.
+        bench.to_approve = _per_township(board.awaiting_approval)
         bench.tasks.append(
-            Task("可审核确认的案件", len(ready), "notices.approvals", hint="公示期满且无未办结异议")
+            Task(
+                "可审核确认的案件",
+                sum(n for _, n in bench.to_approve),
+                "notices.approvals",
+                hint="公示期满且无未办结异议",
+            )
         )
+    for source in TASK_SOURCES:
+        bench.tasks += source(user)
     return bench
 
 
@@ -132,11 +147,12 @@ def _waiting_for_a_notice(user) -> list[tuple[Region, Program, int]]:
     return [(village, Program(program), count) for village, program, count in rows]
 
 
-def _per_township(states) -> list[tuple[Region, int]]:
+def _per_township(lines) -> list[tuple[Region, int]]:
+    """Cases ready for approval, per township, from the dashboard's ended notices."""
     counts: dict[int, int] = {}
-    townships: dict[int, Region] = {}
-    for state in states:
-        township = state.case.village.parent
-        townships[township.id] = township
-        counts[township.id] = counts.get(township.id, 0) + 1
-    return [(townships[i], counts[i]) for i in sorted(counts, key=lambda i: townships[i].path)]
+    for line in lines:
+        if line.ready:
+            township_id = line.notice.region.parent_id
+            counts[township_id] = counts.get(township_id, 0) + line.ready
+    townships = db.session.scalars(select(Region).where(Region.id.in_(counts))).all()
+    return [(t, counts[t.id]) for t in sorted(townships, key=lambda t: t.path)]

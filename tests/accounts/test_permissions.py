@@ -58,6 +58,15 @@ STAFF_ROUTES = {
     "printing.batch": ANY,
     "printing.board_pdf": ANY,
     "regions.index": {ADMIN},
+    "spreadsheets.annotated_file": ANY,
+    "spreadsheets.confirm": PUBLISHERS,
+    "spreadsheets.export_approvals": DECIDERS,
+    "spreadsheets.export_cases": ANY,
+    "spreadsheets.export_notice": ANY,
+    "spreadsheets.index": ANY,
+    "spreadsheets.preview": ANY,
+    "spreadsheets.template": ANY,
+    "spreadsheets.upload": EDITORS,
     "regions.settings": {ADMIN},
 }
 # Routes anyone may open, and logout (walked separately: it ends the walk's session).
@@ -80,7 +89,9 @@ PUBLIC_ROUTES = {
     "printing.public_pdf",
     "static",
 }
-RECORD_IDS = {"case_id", "notice_id", "objection_id", "region_id", "change_id", "user_id"}
+RECORD_IDS = {
+    "case_id", "notice_id", "objection_id", "region_id", "change_id", "user_id", "import_id"
+}  # fmt: skip
 # Maker/checker on the sample itself: its objection is against a case clerk_a entered.
 MAKER_REFUSED = {("notices.objection", "POST", CLERK)}
 

@@ -53,7 +53,7 @@ FORM_NAMES = [
     "outcome", "investigation", "region_id", "month", "township_id", "paper", "bundle",
     "channel", "board-name", "board-resident_id", "board-address", "online-name", "name",
     "level", "parent_id", "phone", "working_day_notices", "assessment_panel", "username",
-    "password", "display_name", "role", "ceiling", "text", "line", "seen",
+    "password", "display_name", "role", "ceiling", "text", "line", "seen", "purpose",
 ]  # fmt: skip
 ROLES = ["anonymous", "clerk", "reviewer", "county", "admin"]
 NOT_WALKED = {"static", "accounts.logout"}  # logout ends the session the walk runs in

@@ -5,6 +5,7 @@ opened on a dataset, then again after the dataset has grown by more cases, notic
 objections, approvals and roster versions: the statement count must stay the same.
 """
 
+import functools
 from datetime import timedelta
 
 import pytest
@@ -86,3 +87,46 @@ def test_no_page_runs_more_statements_for_more_rows(app, world, factory, sample,
     large = _statements(app, client, urls)
     grew = {url: (small[url], large[url]) for url in urls if large[url] > small[url]}
     assert grew == {}
+
+
+def _counted(call) -> tuple[int, object]:
+    """Statements but INSERTs: the rows written are one per case, member, audit entry and
+    roster line (SQLite answers RETURNING row by row); what must not grow is the reading."""
+    statements = []
+
+    def listener(_connection, _cursor, statement, *_):
+        if not statement.lstrip().upper().startswith("INSERT"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements), result
+
+
+def test_checking_and_importing_a_file_read_the_same_statements_for_10_or_40_households(world):
+    """Issue 10: the file-level checks read every ID of the file at once, not one per row."""
+    from noticeboard.regions.models import RegionLevel
+    from noticeboard.regions.services import create_region
+    from noticeboard.spreadsheets import imports
+    from tests.spreadsheets.conftest import dibao_rows, xlsx
+
+    pairs = [("东风村", "红星村"), ("向阳村", "青山村"), ("石门村", "大坪村")]
+    for name in (*pairs[1], *pairs[2]):
+        create_region(name, RegionLevel.VILLAGE, world.township_a)
+    counts = []
+    # A first import warms what a process reads once; then villages without a roster yet
+    # each time, so only the number of households differs.
+    for households, (first, second) in zip((5, 10, 40), pairs, strict=True):
+        content = xlsx(dibao_rows(households, first) + dibao_rows(households, second))
+        upload = functools.partial(
+            imports.upload, world.clerk_a, world.township_a.id, "dibao", "active", "a.xlsx", content
+        )
+        checked, case_import = _counted(upload)
+        imported, _ = _counted(
+            functools.partial(imports.confirm_import, world.reviewer_a, case_import.id)
+        )
+        counts.append((checked, imported))
+    assert counts[1] == counts[2], counts
