@@ -50,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.api.views import bp as api_bp
     from noticeboard.audit.views import bp as audit_bp
     from noticeboard.cases.views import bp as cases_bp
+    from noticeboard.health import bp as health_bp
+    from noticeboard.jobs.views import bp as jobs_bp
     from noticeboard.masking.views import bp as masking_bp
     from noticeboard.notices.views import bp as notices_bp
     from noticeboard.portal.views import bp as portal_bp
@@ -66,6 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
         notices_bp,
         masking_bp,
         audit_bp,
+        jobs_bp,
+        health_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from noticeboard.accounts.cli import users_cli
 from noticeboard.cases.cli import cases_cli
 from noticeboard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from noticeboard.extensions import db
+from noticeboard.jobs.cli import jobs_cli
 from noticeboard.notices.cli import notices_cli
 from noticeboard.printing.fonts import doctor
 from noticeboard.regions.cli import regions_cli
@@ -62,6 +63,7 @@ def register_cli(app: Flask) -> None:
         users_cli,
         cases_cli,
         notices_cli,
+        jobs_cli,
         demo_command,
         doctor_command,
         analyze_command,

@@ -35,7 +35,13 @@ def _secret_key() -> str:
 class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: database errors must not quote names, IDs or phones into logs.
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True, "hide_parameters": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        # Connections kept per process: gunicorn.conf.py sets one per thread of a worker.
+        "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
+        "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
+    }
     SECRET_KEY = _secret_key()
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -65,6 +71,8 @@ class Config:
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
     # Notices per page of /api/v1/notices.
     API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+    # Hours a finished job (a batch print's file, a failed job's error) is kept.
+    JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
     # Objections raised online, per client address.
     OBJECTION_LIMIT = os.environ.get("OBJECTION_LIMIT", "5 per hour")
 

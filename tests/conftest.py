@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from noticeboard import create_app
 from noticeboard.extensions import db, limiter
+from noticeboard.jobs.queue import huey
 from tests.factories import PASSWORD, Factory
 from tests.walk import sample  # noqa: F401 (a fixture for every test module)
 
@@ -60,6 +61,9 @@ def app(tmp_path_factory):
         }
     )
     app.test_client_class = FreshContextClient
+    # Jobs run at once, in the request that queues them (huey's immediate mode, in memory):
+    # a test sees a job's end state right away. tests/ops/test_jobs.py also runs a real worker.
+    huey.immediate = True
     with app.app_context():
         if url.startswith("postgresql"):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

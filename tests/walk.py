@@ -9,6 +9,7 @@ from flask import url_for
 from noticeboard.cases import services
 from noticeboard.cases.models import CaseStatus, Program
 from noticeboard.extensions import db
+from noticeboard.jobs.models import Job, JobStatus
 from noticeboard.notices import objections, pre_approval
 
 # Routes on a draft; every other notice route is walked on a published notice.
@@ -29,6 +30,7 @@ class Sample:
     village_id: int
     code: str
     user_id: int
+    job_id: int
 
 
 @pytest.fixture
@@ -50,6 +52,20 @@ def sample(world, factory) -> Sample:
     )
     services.update_case(world.clerk_a, active.id, data, active.version)
     change = services.pending_change_of(active)
+    # A finished batch print of township A, its file ready to download.
+    job = Job(
+        kind="batch_print",
+        title="批量打印：新店镇",
+        params={"region_id": world.township_a.id, "paper": "A4-portrait", "bundle": "merged"},
+        user_id=world.clerk_a.id,
+        region_id=world.township_a.id,
+        status=JobStatus.DONE,
+        result_name="batch.pdf",
+        result_mimetype="application/pdf",
+        result=b"%PDF-1.7 sample",
+    )
+    db.session.add(job)
+    db.session.commit()
     return Sample(
         listed.id,
         notice.id,
@@ -61,6 +77,7 @@ def sample(world, factory) -> Sample:
         world.village_a.id,
         notice.verification_code,
         world.reviewer_a.id,
+        job.id,
     )
 
 
@@ -75,6 +92,7 @@ def url_of(app, rule, sample: Sample) -> str:
         "village_id": sample.village_id,
         "code": sample.code,
         "user_id": sample.user_id,
+        "job_id": sample.job_id,
         "program": "dibao",
     }
     with app.test_request_context():

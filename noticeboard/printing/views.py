@@ -7,8 +7,10 @@ from flask_login import current_user, login_required
 
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import flash_refusal
+from noticeboard.jobs.services import recent_jobs
 from noticeboard.masking.rules import Channel
 from noticeboard.notices.state import get_notice
+from noticeboard.printing import jobs as _jobs  # noqa: F401  (registers the batch print job)
 from noticeboard.printing import services
 
 bp = Blueprint("printing", __name__)
@@ -55,9 +57,10 @@ def board_pdf(notice_id: int):
 @bp.route("/staff/print", methods=["GET", "POST"])
 @login_required
 def batch():
+    """Start a batch print as a job (it can take a minute for a county) and show its page."""
     if request.method == "POST":
         try:
-            result = services.batch_print(
+            job = services.start_batch_print(
                 current_user,
                 request.form.get("township_id", ""),
                 request.form.get("paper"),
@@ -66,16 +69,10 @@ def batch():
         except DomainError as error:
             flash_refusal(error)
         else:
-            response = send_file(
-                io.BytesIO(result.data),
-                mimetype=result.mimetype,
-                download_name=result.filename,
-                as_attachment=True,
-            )
-            response.headers["X-Notices"] = str(result.notices)
-            return response
+            return redirect(url_for("jobs.detail", job_id=job.id))
     return render_template(
         "printing/batch.html",
         townships=services.townships_for(current_user),
         papers=services.PAPERS,
+        jobs=recent_jobs(current_user, "batch_print"),
     )
