@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.core.compression import init_compression
     from noticeboard.core.logging import install as install_log_redaction
     from noticeboard.core.security import RecordIdConverter, init_security
+    from noticeboard.core.static_files import init_static_versions
     from noticeboard.extensions import csrf, db, limiter, login_manager, migrate
 
     # Before any blueprint registers, so every <int:…> in a route is the bounded converter.
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "请先登录"
     init_security(app)
     init_compression(app)
+    init_static_versions(app)
     # Request lines (werkzeug) and errors (the app's logger) are both redacted.
     install_log_redaction("werkzeug", app.logger.name, "sqlalchemy")
 

@@ -69,4 +69,6 @@ def readiness() -> dict[str, bool]:
 def readyz():
     checks = readiness()
     ready = all(checks.values())
-    return _answer({"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503)
+    return _answer(
+        {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
+    )

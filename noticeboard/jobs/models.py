@@ -33,7 +33,9 @@ class Job(db.Model):
     # Whose work it is: staff whose scope covers this region see the job (a colleague can
     # pick up a batch print); anybody else gets 404.
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    status: Mapped[JobStatus] = mapped_column(StrEnumColumn(JobStatus, 10), default=JobStatus.QUEUED)
+    status: Mapped[JobStatus] = mapped_column(
+        StrEnumColumn(JobStatus, 10), default=JobStatus.QUEUED
+    )
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     # What the person who started it reads when it failed (never a traceback).

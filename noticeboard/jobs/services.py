@@ -40,16 +40,29 @@ def bind_worker_app(app: Flask) -> None:
 @huey.task(context=False)
 def run_job(job_id: int) -> None:
     app = _app or current_app._get_current_object()
-    with app.app_context():
-        execute(job_id)
+
+    def run() -> None:
+        with app.app_context():
+            execute(job_id)
+
+    # In a thread of its own, outside any request, as in the worker: huey's immediate mode
+    # (the tests) runs a job inside the form post that queued it, whose transactions would
+    # hold SQLite's write lock (extensions.py) against the job's progress writes.
+    thread = threading.Thread(target=run, name=f"job-{job_id}")
+    thread.start()
+    thread.join()
 
 
-def _enqueue(job: Job) -> None:
+def _commit_and_enqueue(job: Job) -> None:
+    # The id is read before the commit: reading it after would open a new transaction, which
+    # in a form post holds SQLite's write lock (extensions.py) while the job runs.
+    job_id = job.id
+    db.session.commit()
     try:
-        run_job(job.id)
+        run_job(job_id)
     except Exception:
-        log.exception("could not queue job %s", job.id)
-        _finish(job.id, JobStatus.FAILED, error=QUEUE_DOWN)
+        log.exception("could not queue job %s", job_id)
+        _finish(job_id, JobStatus.FAILED, error=QUEUE_DOWN)
 
 
 def submit(user, kind: str, params: dict, title: str, region) -> Job:
@@ -59,8 +72,8 @@ def submit(user, kind: str, params: dict, title: str, region) -> Job:
         raise DomainError(f"未知的任务类型：{kind}")
     job = Job(kind=kind, params=params, title=title, user_id=user.id, region_id=region.id)
     db.session.add(job)
-    db.session.commit()
-    _enqueue(job)
+    db.session.flush()
+    _commit_and_enqueue(job)
     return job
 
 
@@ -91,8 +104,7 @@ def retry(user, job_id: int) -> Job:
     if job.status != JobStatus.FAILED:
         raise DomainError("只有失败的任务可以重试")
     job.status, job.error, job.done, job.finished_at = JobStatus.QUEUED, None, 0, None
-    db.session.commit()
-    _enqueue(job)
+    _commit_and_enqueue(job)
     return job
 
 

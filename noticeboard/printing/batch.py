@@ -68,6 +68,4 @@ def render_batch(
             if progress:
                 progress(len(results), len(items))
         return results
-    return pool.map_shared(
-        _render_item, items, processes or pool.cpu_count(), progress=progress
-    )
+    return pool.map_shared(_render_item, items, processes or pool.cpu_count(), progress=progress)

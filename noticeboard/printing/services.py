@@ -121,12 +121,12 @@ def notice_pdf(notice: Notice, channel: Channel | str, paper: str) -> RenderedPd
     return _store(notice_id, channel, paper, kwargs["snapshot_sha256"], pdf)
 
 
-def public_pdf(notice_id: int, paper: str | None) -> RenderedPdf:
-    """The online copy of a notice in public view; anything else is NotFound."""
+def public_pdf_notice(notice_id: int, paper: str | None) -> tuple[Notice, str]:
+    """A notice in public view and the paper asked for; anything else is NotFound."""
     notice = db.session.get(Notice, notice_id)
     if notice is None or not in_public_view(notice):
         raise NotFound("未找到该公示")
-    return notice_pdf(notice, Channel.ONLINE, paper)
+    return notice, clean_paper(paper)
 
 
 @dataclass
@@ -206,9 +206,7 @@ def batch_print(
         except MissingGlyphs as error:
             raise DomainError(str(error)) from None
         for (notice_id, kwargs), pdf in zip(items, pdfs, strict=True):
-            stored[notice_id] = _store(
-                notice_id, channel, paper, kwargs["snapshot_sha256"], pdf
-            )
+            stored[notice_id] = _store(notice_id, channel, paper, kwargs["snapshot_sha256"], pdf)
     files = [(notice_id, stored[notice_id].data) for notice_id in order]
     if bundle == "merged":
         data = merge_pdfs([pdf for _, pdf in files])
