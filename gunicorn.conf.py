@@ -18,9 +18,10 @@ worker_class = "gthread"
 timeout = int(os.environ.get("WEB_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
-# Restart each worker after this many requests (with jitter, so not all at once), which caps
-# any slow leak in a long-running process.
-max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "20000"))
+# Workers are not restarted after N requests (gunicorn's max_requests): at thousands of
+# cached answers a second that would restart one every few seconds, a stall of ~1.5 s each
+# (imports, fonts). WEB_MAX_REQUESTS turns it on should a leak ever show.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Access lines go through gunicorn's logger: the URL paths of this app carry no personal data
 # (ids, receipts and verification codes, never names or resident IDs).

@@ -8,6 +8,7 @@ from noticeboard.audit.models import AuditEntry
 from noticeboard.config import INSTANCE_DIR, Config, follow_public_address
 from noticeboard.core.dates import CHINA
 from noticeboard.core.permissions import template_can
+from noticeboard.core.response_cache import init_response_cache
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -84,6 +85,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.testing:
         _warn_if_printing_incomplete(app)
     _register_template_helpers(app)
+    # Last: the outermost layer, before ProxyFix and Flask.
+    init_response_cache(app)
     return app
 
 

@@ -71,6 +71,9 @@ class Config:
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
     # Notices per page of /api/v1/notices.
     API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+    # Memory per worker for public answers kept between requests (core/response_cache.py);
+    # 0 turns the cache off.
+    RESPONSE_CACHE_MB = int(os.environ.get("RESPONSE_CACHE_MB", "32"))
     # Hours a finished job (a batch print's file, a failed job's error) is kept.
     JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
     # Objections raised online, per client address.

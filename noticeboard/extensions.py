@@ -3,7 +3,6 @@
 import os
 import sqlite3
 
-from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -46,7 +45,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # locked". Several gunicorn workers and the job worker share one SQLite file; the longest write
 # (a batch print storing its PDFs) commits PDF by PDF, well under this.
 SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
-READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @event.listens_for(Engine, "connect")
@@ -58,26 +56,15 @@ def _sqlite_settings(connection, _record) -> None:
 
     Several processes share the file (gunicorn's workers, the job worker): a writer waits up to
     the busy timeout for another's transaction instead of failing with "database is locked".
-    The driver opens a transaction at the first INSERT/UPDATE/DELETE, so that wait happens
-    there: a transaction that read first could not wait once another process had committed
-    since (its reads would be stale), and SQLite would refuse it at once."""
+    The driver opens a transaction at the first INSERT/UPDATE/DELETE (its default, kept on
+    purpose), so that wait happens there: a transaction that had read first could not wait
+    once another process had committed since (its reads would be stale), and SQLite would
+    refuse it at once (tests/ops/test_concurrent_writes.py). Two posts on one record at once
+    are caught by the version checks and unique constraints (tests/hardening/test_double_clicks).
+    """
     if isinstance(connection, sqlite3.Connection):
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection) -> None:
-    """A form post takes SQLite's write lock first (BEGIN IMMEDIATE, waiting up to the busy
-    timeout), so that what it reads to check a rule (one open case per person, a notice still
-    a draft) cannot change under it before it writes, whichever worker process serves another
-    post. GETs, commands and jobs keep the driver's deferred transactions (see above)."""
-    if (
-        connection.dialect.name == "sqlite"
-        and has_request_context()
-        and request.method not in READ_ONLY_METHODS
-    ):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")

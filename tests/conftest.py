@@ -58,6 +58,9 @@ def app(tmp_path_factory):
             "WTF_CSRF_ENABLED": True,
             "SERVER_NAME": "localhost",
             "PUBLIC_BASE_URL": "http://localhost",
+            # Tests travel in time and change data between requests; the kept answers have
+            # tests of their own (tests/ops/test_response_cache.py).
+            "RESPONSE_CACHE_MB": 0,
         }
     )
     app.test_client_class = FreshContextClient

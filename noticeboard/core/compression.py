@@ -69,9 +69,16 @@ def gzip_response(response: Response) -> Response:
 
 
 def _name_gzipped_copy(response: Response) -> None:
-    """A strong ETag names exact bytes, so the gzipped copy gets one of its own ("<tag>-gzip",
-    as Apache does; portal/caching.unchanged_since knows both). A weak one stays: it names the
-    content, the same in either copy."""
+    """The gzipped copy's bytes differ from the plain one's, its content does not.
+
+    An answer tagged per encoding (portal/caching.immutable, whose check unchanged_since
+    knows both names) keeps a strong ETag, "<tag>-gzip" for the gzipped copy, as Apache does.
+    Any other strong ETag (a static file's, which werkzeug checks itself) turns weak: it then
+    names the content, and If-None-Match, compared weakly, answers 304 for either copy."""
     etag, weak = response.get_etag()
-    if etag and not weak and not etag.endswith(GZIP_SUFFIX):
+    if not etag or weak or etag.endswith(GZIP_SUFFIX):
+        return
+    if getattr(response, "tagged_per_encoding", False):
         response.set_etag(etag + GZIP_SUFFIX)
+    else:
+        response.set_etag(etag, weak=True)

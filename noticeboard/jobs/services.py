@@ -46,16 +46,16 @@ def run_job(job_id: int) -> None:
             execute(job_id)
 
     # In a thread of its own, outside any request, as in the worker: huey's immediate mode
-    # (the tests) runs a job inside the form post that queued it, whose transactions would
-    # hold SQLite's write lock (extensions.py) against the job's progress writes.
+    # (the tests) would otherwise run a job inside the form post that queued it, with that
+    # request's context and transaction.
     thread = threading.Thread(target=run, name=f"job-{job_id}")
     thread.start()
     thread.join()
 
 
 def _commit_and_enqueue(job: Job) -> None:
-    # The id is read before the commit: reading it after would open a new transaction, which
-    # in a form post holds SQLite's write lock (extensions.py) while the job runs.
+    # The id is read before the commit: reading it after would open a new transaction that
+    # stays open while the job runs (at once, in huey's immediate mode).
     job_id = job.id
     db.session.commit()
     try:

@@ -64,6 +64,7 @@ def immutable(rv, tag: str, max_age: int, changes_on: date | None = None) -> Res
     response.cache_control.max_age = max_age
     if 200 <= response.status_code < 300:
         response.set_etag(tag)
+        response.tagged_per_encoding = True  # core/compression.py
         if unchanged_since(tag):
             response.status_code = 304
             response.set_data(b"")

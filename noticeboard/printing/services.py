@@ -61,11 +61,10 @@ def _render_kwargs(notice: Notice, channel: Channel, paper: str) -> dict:
 
 
 def _end_reads() -> None:
-    """End the transaction that loaded the notices before rendering them (seconds of CPU).
-
-    On SQLite a form post or a job holds the write lock from BEGIN (extensions.py), which
-    would stop every other writer for the whole render; a GET's read would go stale, so its
-    later INSERT could not wait for the lock. Nothing is pending here: the callers only read."""
+    """End the transaction that loaded the notices before rendering them (seconds of CPU), so
+    that each PDF is then stored in a transaction of its own that starts with its INSERT: on
+    SQLite that one waits for another process's writer (extensions.py), on PostgreSQL no
+    snapshot is held open for the render. Nothing is pending here: the callers only read."""
     db.session.rollback()
 
 

@@ -61,6 +61,10 @@ def served(tmp_path_factory):
     server.wait(30)
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")),
+    reason="builds an SQLite database of its own: once per make test, on the SQLite pass",
+)
 def test_gunicorn_and_the_job_worker_serve_and_are_ready(served):
     base, server = served
     status, body = _get(base + "/readyz")
