@@ -71,6 +71,9 @@ class Config:
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
     # Notices per page of /api/v1/notices.
     API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+    # `flask backup create`: where backups go and how many of the newest are kept.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
     # Memory per worker for public answers kept between requests (core/response_cache.py);
     # 0 turns the cache off.
     RESPONSE_CACHE_MB = int(os.environ.get("RESPONSE_CACHE_MB", "32"))
