@@ -52,7 +52,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a clerk's working day on one form
     # No form here is near this; a larger request is refused (413) before it is read.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Shared by every worker process of this machine (core/ratelimit_storage.py); several
+    # machines share a Redis: redis://host:6379/0.
+    RATELIMIT_STORAGE_URI = os.environ.get(
+        "RATELIMIT_STORAGE_URI", f"sqlite:///{INSTANCE_DIR / 'ratelimits.sqlite3'}"
+    )
+    RATELIMIT_STRATEGY = "fixed-window"
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins allowed per client address before a pause. A township office shares one
     # public address, so this is several staff members' worth of typing mistakes.

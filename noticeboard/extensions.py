@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from noticeboard.core import ratelimit_storage  # noqa: F401  (registers sqlite:// for limits)
+
 # Deterministic constraint names, so Alembic migrations can drop and alter them on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

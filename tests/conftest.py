@@ -61,6 +61,7 @@ def app(tmp_path_factory):
             # Tests travel in time and change data between requests; the kept answers have
             # tests of their own (tests/ops/test_response_cache.py).
             "RESPONSE_CACHE_MB": 0,
+            "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'l.db'}",
         }
     )
     app.test_client_class = FreshContextClient
