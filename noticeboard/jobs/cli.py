@@ -24,6 +24,8 @@ def worker(threads):
     app = current_app._get_current_object()
     services.bind_worker_app(app)
     name = services.worker_name()
+    if abandoned := services.fail_abandoned(name):
+        log.warning("%s job(s) left running by a stopped worker marked failed", abandoned)
 
     def keep_beating() -> None:
         last_purge = 0.0

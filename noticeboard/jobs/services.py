@@ -186,6 +186,26 @@ def beat(name: str) -> None:
     db.session.commit()
 
 
+INTERRUPTED = "任务在进行中时工作进程停止了（重启或断电），任务未完成。请点“重试”"
+
+
+def fail_abandoned(name: str) -> int:
+    """At a worker's start: jobs left running by a worker that stopped mid-job fail, so that
+    they can be retried, unless another worker is alive (it may be running them)."""
+    others = select(WorkerBeat).where(
+        WorkerBeat.name != name, WorkerBeat.seen_at >= utcnow() - READY_WITHIN
+    )
+    if db.session.scalars(others).first() is not None:
+        return 0
+    failed = db.session.execute(
+        update(Job)
+        .where(Job.status == JobStatus.RUNNING)
+        .values(status=JobStatus.FAILED, error=INTERRUPTED, finished_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return failed
+
+
 def worker_alive() -> bool:
     latest = db.session.scalar(select(WorkerBeat.seen_at).order_by(WorkerBeat.seen_at.desc()))
     return latest is not None and utcnow() - latest <= READY_WITHIN

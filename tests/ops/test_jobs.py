@@ -97,3 +97,18 @@ def test_finished_jobs_are_forgotten_after_the_keep_time(app, world, flaky):
     with time_machine.travel(timedelta(hours=hours + 1), tick=False):
         assert services.purge_finished() == 1
     assert db.session.get(Job, job_id) is None
+
+
+def test_a_job_left_running_by_a_stopped_worker_fails_and_can_be_retried(app, world):
+    job = Job(
+        kind="batch_print", title="批量打印：新店镇", params={}, user_id=world.clerk_a.id,
+        region_id=world.township_a.id, status=JobStatus.RUNNING,
+    )  # fmt: skip
+    db.session.add(job)
+    db.session.commit()
+    services.beat("other-machine:1")  # another worker is alive: it may be running the job
+    assert services.fail_abandoned("this-machine:2") == 0
+    with time_machine.travel(timedelta(minutes=5)):  # it has stopped too
+        assert services.fail_abandoned("this-machine:2") == 1
+    db.session.refresh(job)
+    assert job.status == JobStatus.FAILED and "请点“重试”" in job.error
