@@ -3,7 +3,9 @@ through the environment without editing this file."""
 
 import os
 
-from noticeboard.printing.pool import cpu_count
+# CPUs this server may use (a container's or taskset's share, not the host's count). Read
+# here rather than imported from the app: the master process stays free of the app's modules.
+CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 # 127.0.0.1 by default: in production nginx in front terminates TLS and serves as the proxy
 # (TRUSTED_PROXIES=1); set WEB_BIND=0.0.0.0:5000 only behind a firewall.
@@ -11,7 +13,7 @@ bind = os.environ.get("WEB_BIND", "127.0.0.1:5000")
 # One process per CPU: a request spends its time in Python (templates, masking), which one
 # process runs on one CPU at a time. Threads let a worker answer other requests while one
 # waits on the database or a slow client.
-workers = int(os.environ.get("WEB_WORKERS", str(cpu_count())))
+workers = int(os.environ.get("WEB_WORKERS", str(CPUS)))
 threads = int(os.environ.get("WEB_THREADS", "4"))
 worker_class = "gthread"
 # A first print of a 2,000-row notice takes ~10 s on one CPU; above that the worker is stuck.
