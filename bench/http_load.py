@@ -73,11 +73,16 @@ def fetch(url: str, headers: dict | None = None) -> tuple[bytes, dict]:
         return response.read(), dict(response.headers)
 
 
-def build_database(tmp: Path, env: dict) -> dict:
-    """The demo county, and the URLs to load: its longest public notice and that village."""
+def build_database(tmp: Path, env: dict, kept: Path | None) -> dict:
+    """The demo county (or a copy of a kept one), and the URLs to load: its longest public
+    notice of a village, and that village."""
     flask = [str(BIN / "flask")]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    if kept:
+        shutil.copyfile(kept, tmp / "bench.sqlite3")
+    else:
+        run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True}
+        subprocess.run([*flask, "db", "upgrade"], **run)
+        subprocess.run([*flask, "demo"], **run)
     script = (
         "import json\n"
         "from noticeboard import create_app\n"
@@ -96,8 +101,12 @@ def build_database(tmp: Path, env: dict) -> dict:
     return json.loads(out.stdout.decode().strip().splitlines()[-1])
 
 
-def start_gunicorn(env: dict, port: int, workers: int | None = None) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict, port: int, workers: int | None = None, cache: bool = True
+) -> subprocess.Popen:
     env = {**env, "WEB_BIND": f"127.0.0.1:{port}"}
+    if not cache:
+        env["RESPONSE_CACHE_MB"] = "0"
     if workers:
         env["WEB_WORKERS"] = str(workers)
     return subprocess.Popen(
@@ -111,7 +120,9 @@ def start_gunicorn(env: dict, port: int, workers: int | None = None) -> subproce
 
 
 def start_flask_run(env: dict, port: int) -> subprocess.Popen:
-    """What `make run` served before issue 12: Flask's development server."""
+    """What `make run` served before issue 12: Flask's development server, without the
+    response cache (core/response_cache.py) that came with it."""
+    env = {**env, "RESPONSE_CACHE_MB": "0"}
     return subprocess.Popen(
         [str(BIN / "flask"), "run", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
@@ -215,6 +226,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--few", type=int, default=8, help="connections of the 2-worker runs")
     parser.add_argument("--skip-flask-run", action="store_true")
+    parser.add_argument(
+        "--database", type=Path, help="load a copy of this SQLite database (bench/scale.py --keep)"
+    )
     args = parser.parse_args(argv)
 
     processes: list[subprocess.Popen] = []
@@ -228,14 +242,17 @@ def main(argv: list[str] | None = None) -> dict:
             "PUBLIC_BASE_URL": "http://127.0.0.1",
         }
         env.pop("WEB_BIND", None)
-        ids = build_database(tmp, env)
-        ports = {"app": free_port(), "app2": free_port(), "nginx": free_port()}
+        ids = build_database(tmp, env, args.database)
+        ports = {k: free_port() for k in ("app", "app2", "nocache", "nginx")}
         try:
             processes.append(start_gunicorn(env, ports["app"]))
             processes.append(start_gunicorn(env, ports["app2"], workers=2))
-            app, app2 = (f"http://127.0.0.1:{ports[k]}" for k in ("app", "app2"))
-            wait_for(app + "/healthz")
-            wait_for(app2 + "/healthz")
+            processes.append(start_gunicorn(env, ports["nocache"], cache=False))
+            app, app2, nocache = (
+                f"http://127.0.0.1:{ports[k]}" for k in ("app", "app2", "nocache")
+            )
+            for base in (app, app2, nocache):
+                wait_for(base + "/healthz")
             notice, village = f"/notices/{ids['notice']}", f"/villages/{ids['village']}"
             page, _ = fetch(app + notice)
             processes.append(start_nginx(tmp, ports["nginx"], page))
@@ -258,6 +275,11 @@ def main(argv: list[str] | None = None) -> dict:
                     [f"If-None-Match: {etag}"],
                 ),
                 f"nginx static @{args.connections}": (static, args.connections, [GZIP]),
+                f"notice page @{args.connections}, no cache": (
+                    nocache + notice,
+                    args.connections,
+                    [GZIP],
+                ),
                 f"notice page @{args.few}, 2 workers": (app2 + notice, args.few, [GZIP]),
                 f"village page @{args.few}, 2 workers": (app2 + village, args.few, [GZIP]),
                 f"nginx static @{args.few}": (static, args.few, [GZIP]),
@@ -266,7 +288,7 @@ def main(argv: list[str] | None = None) -> dict:
                 port = free_port()
                 processes.append(start_flask_run(env, port))
                 wait_for(f"http://127.0.0.1:{port}/healthz")
-                targets[f"notice page @{args.connections}, flask run"] = (
+                targets[f"notice page @{args.connections}, flask run (before)"] = (
                     f"http://127.0.0.1:{port}{notice}",
                     args.connections,
                     [GZIP],
@@ -293,13 +315,13 @@ def main(argv: list[str] | None = None) -> dict:
     )
     print(f"load before: {load_before}")
     print(f"load after:  {load_after}")
-    print(f"{'target':<38}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'÷ nginx':>9}")
+    print(f"{'target':<44}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'÷ nginx':>9}")
     for name, figures in summary.items():
         few = "2 workers" in name or name.endswith(f"@{args.few}")
         reference = summary[f"nginx static @{args.few if few else args.connections}"]["rps"]
         figures["ratio_to_nginx"] = figures["rps"] / reference if reference else 0.0
         print(
-            f"{name:<38}{figures['rps']:>10.0f}{figures['p50']:>9.1f}{figures['p99']:>9.1f}"
+            f"{name:<44}{figures['rps']:>10.0f}{figures['p50']:>9.1f}{figures['p99']:>9.1f}"
             f"{figures['errors']:>8.0f}{figures['ratio_to_nginx']:>9.2f}"
         )
     print(json.dumps({"load_before": load_before, "load_after": load_after, "targets": summary}))

@@ -29,7 +29,9 @@ def test_http_bench_loads_every_target_without_errors(tmp_path):
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     targets = summary["targets"]
     assert {"notice page @50", "PDF 304 @50", "nginx static @50", "API list @50"} <= set(targets)
-    assert "notice page @50, flask run" in targets
+    assert (
+        "notice page @50, flask run (before)" in targets and "notice page @50, no cache" in targets
+    )
     for name, figures in targets.items():
         assert figures["rps"] > 0 and figures["errors"] == 0, (name, figures)
     assert "load average" in summary["load_before"]
