@@ -9,6 +9,8 @@ set -euo pipefail
 want=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
 if [ "${1:-run}" = "test" ]; then
     want+=(postgresql postgresql-common chromium poppler-utils redis-server nginx-light wrk)
+    # openssl: a throwaway certificate for `nginx -t` of deploy/; procps: pgrep in tests/ops.
+    want+=(openssl procps)
 fi
 # npm installs axe-core for the accessibility tests (any Node.js that brings npm will do).
 if [ "${1:-run}" = "test" ] && ! command -v npm >/dev/null; then
