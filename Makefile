@@ -4,15 +4,23 @@ VENV := .venv
 PYTHON ?= python3
 export FLASK_APP := app
 
-.PHONY: run test setup system system-test browser-deps lint
+.PHONY: run dev prepare test setup system system-test browser-deps lint
 
-run: system setup
+# gunicorn (gunicorn.conf.py: WEB_WORKERS, WEB_THREADS, WEB_BIND) and the job worker, together;
+# Ctrl-C stops both.
+run: prepare
+	@echo "noticeboard: open http://127.0.0.1:5000  (staff login: http://127.0.0.1:5000/login)"
+	scripts/serve.sh
+
+# Flask's development server with the reloader and debugger, and the job worker beside it.
+dev: prepare
+	scripts/serve.sh --dev
+
+prepare: system setup
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask demo --if-empty
 	$(VENV)/bin/flask analyze
 	$(VENV)/bin/flask doctor || true
-	@echo "noticeboard: open http://127.0.0.1:5000  (staff login: http://127.0.0.1:5000/login)"
-	$(VENV)/bin/flask run --host 127.0.0.1 --port 5000
 
 test: system-test setup browser-deps
 	scripts/test-all.sh

@@ -1462,6 +1462,9 @@ def find_samples(app) -> Samples:
     return Samples(users, values, variants)
 
 
+NOT_PAGES = {"static", "health.healthz", "health.readyz"}
+
+
 def walk_pages(app, samples: Samples) -> tuple[list[Page], list[str]]:
     """Every GET route of the app, filled with the samples' ids (and its variants)."""
     from flask import url_for
@@ -1470,7 +1473,8 @@ def walk_pages(app, samples: Samples) -> tuple[list[Page], list[str]]:
     rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
     with app.test_request_context():
         for rule in rules:
-            if "GET" not in rule.methods or rule.endpoint == "static":
+            # Probes for a load balancer (/readyz is 503 without a job worker) are not pages.
+            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
                 continue
             missing = [a for a in rule.arguments if a not in samples.values]
             if missing:

@@ -9,6 +9,7 @@ from noticeboard.config import INSTANCE_DIR, Config, follow_public_address
 from noticeboard.core.dates import CHINA
 from noticeboard.core.forms import page_address
 from noticeboard.core.permissions import template_can
+from noticeboard.core.response_cache import init_response_cache
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.core.compression import init_compression
     from noticeboard.core.logging import install as install_log_redaction
     from noticeboard.core.security import RecordIdConverter, init_security
+    from noticeboard.core.static_files import init_static_versions
     from noticeboard.extensions import csrf, db, limiter, login_manager, migrate
 
     # Before any blueprint registers, so every <int:…> in a route is the bounded converter.
@@ -44,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "请先登录"
     init_security(app)
     init_compression(app)
+    init_static_versions(app)
     # Request lines (werkzeug) and errors (the app's logger) are both redacted.
     install_log_redaction("werkzeug", app.logger.name, "sqlalchemy")
 
@@ -51,6 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.api.views import bp as api_bp
     from noticeboard.audit.views import bp as audit_bp
     from noticeboard.cases.views import bp as cases_bp
+    from noticeboard.health import bp as health_bp
+    from noticeboard.jobs.views import bp as jobs_bp
     from noticeboard.masking.views import bp as masking_bp
     from noticeboard.notices.views import bp as notices_bp
     from noticeboard.portal.views import bp as portal_bp
@@ -69,6 +74,8 @@ def create_app(config: dict | None = None) -> Flask:
         masking_bp,
         audit_bp,
         spreadsheets_bp,
+        jobs_bp,
+        health_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -81,6 +88,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.testing:
         _warn_if_printing_incomplete(app)
     _register_template_helpers(app)
+    # Last: the outermost layer, before ProxyFix and Flask.
+    init_response_cache(app)
     return app
 
 

@@ -7,10 +7,13 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from noticeboard.accounts.cli import users_cli
+from noticeboard.backup import backup_cli
 from noticeboard.cases.cli import cases_cli
 from noticeboard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from noticeboard.extensions import db
+from noticeboard.jobs.cli import jobs_cli
 from noticeboard.notices.cli import notices_cli
+from noticeboard.printing import cli as _printing_cli  # noqa: F401  (flask notices verify)
 from noticeboard.printing.fonts import doctor
 from noticeboard.regions.cli import regions_cli
 from noticeboard.regions.models import Region
@@ -63,6 +66,8 @@ def register_cli(app: Flask) -> None:
         users_cli,
         cases_cli,
         notices_cli,
+        jobs_cli,
+        backup_cli,
         demo_command,
         doctor_command,
         analyze_command,

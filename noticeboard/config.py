@@ -35,7 +35,13 @@ def _secret_key() -> str:
 class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: database errors must not quote names, IDs or phones into logs.
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True, "hide_parameters": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        # Connections kept per process: gunicorn.conf.py sets one per thread of a worker.
+        "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
+        "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
+    }
     SECRET_KEY = _secret_key()
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -50,7 +56,12 @@ class Config:
     # recipients fit many times over; larger files are refused with the limit named.
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Shared by every worker process of this machine (core/ratelimit_storage.py); several
+    # machines share a Redis: redis://host:6379/0.
+    RATELIMIT_STORAGE_URI = os.environ.get(
+        "RATELIMIT_STORAGE_URI", f"sqlite:///{INSTANCE_DIR / 'ratelimits.sqlite3'}"
+    )
+    RATELIMIT_STRATEGY = "fixed-window"
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins allowed per client address before a pause. A township office shares one
     # public address, so this is several staff members' worth of typing mistakes.
@@ -69,6 +80,14 @@ class Config:
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
     # Notices per page of /api/v1/notices.
     API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+    # `flask backup create`: where backups go and how many of the newest are kept.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+    # Memory per worker for public answers kept between requests (core/response_cache.py);
+    # 0 turns the cache off.
+    RESPONSE_CACHE_MB = int(os.environ.get("RESPONSE_CACHE_MB", "32"))
+    # Hours a finished job (a batch print's file, a failed job's error) is kept.
+    JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
     # Objections raised online, per client address.
     OBJECTION_LIMIT = os.environ.get("OBJECTION_LIMIT", "5 per hour")
 

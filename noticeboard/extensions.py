@@ -1,5 +1,6 @@
 """Flask extensions, created here and bound to the app in create_app."""
 
+import os
 import sqlite3
 
 from flask_limiter import Limiter
@@ -11,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from noticeboard.core import ratelimit_storage  # noqa: F401  (registers sqlite:// for limits)
 
 # Deterministic constraint names, so Alembic migrations can drop and alter them on every backend.
 NAMING_CONVENTION = {
@@ -40,14 +43,30 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+# How long a writer waits for another process's transaction before giving up with "database is
+# locked". Several gunicorn workers and the job worker share one SQLite file; the longest write
+# (a batch print storing its PDFs) commits PDF by PDF, well under this.
+SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_settings(connection, _record) -> None:
     """The embedded SQLite database in write-ahead-log mode: readers never wait for the one
     writer, and a commit is a log append rather than two syncs of the whole file (entering a
     case spent 57 % of its time in COMMIT). NORMAL sync keeps the database consistent after a
-    power loss; the last commits before it may be lost, as with any server's async commit."""
+    power loss; the last commits before it may be lost, as with any server's async commit.
+
+    Several processes share the file (gunicorn's workers, the job worker): a writer waits up to
+    the busy timeout for another's transaction instead of failing with "database is locked".
+    The driver opens a transaction at the first INSERT/UPDATE/DELETE (its default, kept on
+    purpose), so that wait happens there: a transaction that had read first could not wait
+    once another process had committed since (its reads would be stale), and SQLite would
+    refuse it at once (tests/ops/test_concurrent_writes.py). Two posts on one record at once
+    are caught by the version checks and unique constraints (tests/hardening/test_double_clicks).
+    """
     if isinstance(connection, sqlite3.Connection):
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

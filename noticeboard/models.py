@@ -3,6 +3,7 @@
 from noticeboard.accounts.models import User
 from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Case, CaseChange, CaseMember, ProgramLimit
+from noticeboard.jobs.models import Job, WorkerBeat
 from noticeboard.masking.models import ChannelPolicy
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
@@ -16,6 +17,7 @@ __all__ = [
     "CaseImport",
     "CaseMember",
     "ChannelPolicy",
+    "Job",
     "Notice",
     "NoticeEntry",
     "Objection",
@@ -23,4 +25,5 @@ __all__ = [
     "Region",
     "RenderedPdf",
     "User",
+    "WorkerBeat",
 ]

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages noticeboard needs, when missing: `run` for serving and printing,
-# `test` adds PostgreSQL (pg_virtualenv), Chromium for browser tests, poppler's pdftotext
-# and npm (axe-core for the accessibility tests).
+# `test` adds PostgreSQL (pg_virtualenv; its client brings pg_dump for the backup drill),
+# Chromium for browser tests, poppler's pdftotext, npm (axe-core for the accessibility tests),
+# redis-server (shared rate limits, started by the tests themselves), nginx (the static
+# reference of bench/http_load.py and `nginx -t` of deploy/) and wrk (the load benchmark).
 set -euo pipefail
 
 want=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
 if [ "${1:-run}" = "test" ]; then
-    want+=(postgresql postgresql-common chromium poppler-utils)
+    want+=(postgresql postgresql-common chromium poppler-utils redis-server nginx-light wrk)
+    # openssl: a throwaway certificate for `nginx -t` of deploy/; procps: pgrep in tests/ops.
+    want+=(openssl procps)
 fi
 # npm installs axe-core for the accessibility tests (any Node.js that brings npm will do).
 if [ "${1:-run}" = "test" ] && ! command -v npm >/dev/null; then

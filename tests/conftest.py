@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from noticeboard import create_app
 from noticeboard.extensions import db, limiter
+from noticeboard.jobs.queue import huey
 from tests.factories import PASSWORD, Factory
 from tests.walk import sample  # noqa: F401 (a fixture for every test module)
 
@@ -57,9 +58,16 @@ def app(tmp_path_factory):
             "WTF_CSRF_ENABLED": True,
             "SERVER_NAME": "localhost",
             "PUBLIC_BASE_URL": "http://localhost",
+            # Tests travel in time and change data between requests; the kept answers have
+            # tests of their own (tests/ops/test_response_cache.py).
+            "RESPONSE_CACHE_MB": 0,
+            "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'l.db'}",
         }
     )
     app.test_client_class = FreshContextClient
+    # Jobs run at once, in the request that queues them (huey's immediate mode, in memory):
+    # a test sees a job's end state right away. tests/ops/test_jobs.py also runs a real worker.
+    huey.immediate = True
     with app.app_context():
         if url.startswith("postgresql"):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

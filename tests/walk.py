@@ -9,6 +9,7 @@ from flask import url_for
 from noticeboard.cases import services
 from noticeboard.cases.models import CaseStatus, Program
 from noticeboard.extensions import db
+from noticeboard.jobs.models import Job, JobStatus
 from noticeboard.notices import objections, pre_approval
 from noticeboard.spreadsheets import imports
 from tests.spreadsheets.conftest import csv_bytes, dibao_rows
@@ -32,6 +33,7 @@ class Sample:
     code: str
     user_id: int
     import_id: int
+    job_id: int
 
 
 @pytest.fixture
@@ -59,6 +61,20 @@ def sample(world, factory) -> Sample:
     upload = imports.upload(
         world.clerk_a, world.township_a.id, "dibao", "active", "名单.csv", csv_bytes(rows)
     )
+    # A finished batch print of township A, its file ready to download.
+    job = Job(
+        kind="batch_print",
+        title="批量打印：新店镇",
+        params={"region_id": world.township_a.id, "paper": "A4-portrait", "bundle": "merged"},
+        user_id=world.clerk_a.id,
+        region_id=world.township_a.id,
+        status=JobStatus.DONE,
+        result_name="batch.pdf",
+        result_mimetype="application/pdf",
+        result=b"%PDF-1.7 sample",
+    )
+    db.session.add(job)
+    db.session.commit()
     return Sample(
         listed.id,
         notice.id,
@@ -71,6 +87,7 @@ def sample(world, factory) -> Sample:
         notice.verification_code,
         world.reviewer_a.id,
         upload.id,
+        job.id,
     )
 
 
@@ -85,6 +102,7 @@ def url_of(app, rule, sample: Sample) -> str:
         "village_id": sample.village_id,
         "code": sample.code,
         "user_id": sample.user_id,
+        "job_id": sample.job_id,
         "program": "dibao",
         "import_id": sample.import_id,
         "fmt": "xlsx",

@@ -15,12 +15,15 @@ from noticeboard.regions.models import RegionLevel
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _json(payload, status: int = 200, max_age: int = LIST_MAX_AGE, changes_on=None):
-    """The same answer for every client, so any cache may keep it (portal/caching.py)."""
+def _json(payload, status: int = 200, max_age: int = LIST_MAX_AGE, changes_on=None, tag=None):
+    """The same answer for every client, so any cache may keep it (portal/caching.py); with
+    `tag`, an answer that follows from it alone (a strong ETag)."""
     # UTF-8 rather than \\u escapes: the content is Chinese, and readable JSON is easier to audit.
     response = current_app.response_class(
         json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json"
     )
+    if tag is not None:
+        return caching.immutable(response, tag, max_age, changes_on)
     return caching.public(response, max_age, changes_on)
 
 
@@ -88,4 +91,6 @@ def notice(notice_id: int):
         },
         max_age=NOTICE_MAX_AGE,
         changes_on=shown.changes_on,
+        # The snapshot never changes; the state beside it (ended, superseded) may.
+        tag=f"{shown.notice.sha256_online}.{shown.state}",
     )

@@ -25,6 +25,15 @@ MIN_SIZE = 500
 MAX_FILE_SIZE = 1024 * 1024
 
 
+GZIP_SUFFIX = "-gzip"
+
+
+def unchanged_since(tag: str) -> bool:
+    """Whether the client's If-None-Match names strong ETag `tag`, as sent plain or gzipped."""
+    wanted = request.if_none_match
+    return wanted.star_tag or any(wanted.contains_weak(t) for t in (tag, tag + GZIP_SUFFIX))
+
+
 def init_compression(app: Flask) -> None:
     app.after_request(gzip_response)
 
@@ -34,8 +43,11 @@ def gzip_response(response: Response) -> Response:
         return response
     # Caches must keep the gzip and the plain copy apart, whichever this one is.
     response.vary.add("Accept-Encoding")
+    accepted = request.accept_encodings["gzip"] > 0
+    if response.status_code == 304 and accepted:
+        _name_gzipped_copy(response)  # the copy this client holds is the gzipped one
     if (
-        request.accept_encodings["gzip"] <= 0
+        not accepted
         or response.status_code in (204, 206, 304)
         or response.status_code < 200
         or "Content-Encoding" in response.headers
@@ -52,9 +64,21 @@ def gzip_response(response: Response) -> Response:
         return response
     response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
-    # The bytes differ from the plain copy's, the content does not: a weak ETag says so, and
-    # If-None-Match (compared weakly) still answers 304 for either copy.
-    etag, weak = response.get_etag()
-    if etag and not weak:
-        response.set_etag(etag, weak=True)
+    _name_gzipped_copy(response)
     return response
+
+
+def _name_gzipped_copy(response: Response) -> None:
+    """The gzipped copy's bytes differ from the plain one's, its content does not.
+
+    An answer tagged per encoding (portal/caching.immutable, whose check unchanged_since
+    knows both names) keeps a strong ETag, "<tag>-gzip" for the gzipped copy, as Apache does.
+    Any other strong ETag (a static file's, which werkzeug checks itself) turns weak: it then
+    names the content, and If-None-Match, compared weakly, answers 304 for either copy."""
+    etag, weak = response.get_etag()
+    if not etag or weak or etag.endswith(GZIP_SUFFIX):
+        return
+    if getattr(response, "tagged_per_encoding", False):
+        response.set_etag(etag + GZIP_SUFFIX)
+    else:
+        response.set_etag(etag, weak=True)

@@ -3,7 +3,16 @@ pages, which never echo request data."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, abort, current_app, render_template, request, url_for
+from flask import (
+    Flask,
+    Request,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -175,7 +184,10 @@ def public_url(endpoint: str, **values) -> str:
     """An absolute public address, built from PUBLIC_BASE_URL and never from the request's
     Host header: these addresses are stored (PDF, QR code) and cached (feed, API)."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    # A job in the worker (a batch print's QR codes) has no request to build URLs from.
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def public_host() -> str:

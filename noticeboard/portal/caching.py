@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
+from noticeboard.core.compression import unchanged_since
 from noticeboard.core.dates import CHINA, local_today
 
 # Lists, searches and receipts change whenever staff publish or resolve something: a minute
@@ -50,4 +51,21 @@ def private(rv) -> Response:
     """An answer for this visitor alone (a form with their CSRF token, their receipt)."""
     response = current_app.make_response(rv)
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def immutable(rv, tag: str, max_age: int, changes_on: date | None = None) -> Response:
+    """A public answer whose bytes follow from `tag` alone (a published snapshot's hash): a
+    strong ETag, so a CDN may serve byte ranges and keep it, and a 304 when it still holds."""
+    response = current_app.make_response(rv)
+    if changes_on is not None:
+        max_age = min(max_age, seconds_until(changes_on))
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    if 200 <= response.status_code < 300:
+        response.set_etag(tag)
+        response.tagged_per_encoding = True  # core/compression.py
+        if unchanged_since(tag):
+            response.status_code = 304
+            response.set_data(b"")
     return response

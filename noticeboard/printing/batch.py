@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import pool
 from .fonts import check_coverage
@@ -38,7 +38,12 @@ def _render_item(item: dict) -> bytes:
     return render_notice_pdf(**item, parallel=False)
 
 
-def render_batch(items: Sequence[dict], *, processes: int | None = None) -> list[bytes]:
+def render_batch(
+    items: Sequence[dict],
+    *,
+    processes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[bytes]:
     """Render many notices on ``processes`` CPUs (default: all); results keep the input order.
 
     Each item holds the keyword arguments of :func:`render_notice_pdf` (``snapshot``,
@@ -48,7 +53,8 @@ def render_batch(items: Sequence[dict], *, processes: int | None = None) -> list
 
     The calling process renders items from the end of the list while the warm workers of
     :mod:`.pool` take them from the front. Small batches (see ``PARALLEL_MIN_WORK``) are
-    rendered in the calling process only.
+    rendered in the calling process only. ``progress(done, total)`` is called after each
+    item, from whichever thread finished it.
     """
     items = list(items)
     for item in items:
@@ -56,5 +62,10 @@ def render_batch(items: Sequence[dict], *, processes: int | None = None) -> list
         build_context(snapshot, **{k: v for k, v in item.items() if k != "snapshot"})
         check_coverage(snapshot)
     if _work(items) < PARALLEL_MIN_WORK:
-        return [_render_item(item) for item in items]
-    return pool.map_shared(_render_item, items, processes or pool.cpu_count())
+        results = []
+        for item in items:
+            results.append(_render_item(item))
+            if progress:
+                progress(len(results), len(items))
+        return results
+    return pool.map_shared(_render_item, items, processes or pool.cpu_count(), progress=progress)

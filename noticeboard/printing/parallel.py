@@ -28,7 +28,7 @@ PARALLEL_MIN_ROWS = 200
 
 def render_in_parts(context: dict, *, processes: int | None = None) -> bytes | None:
     """PDF of a long notice rendered in parts; None if it is better rendered in one go."""
-    if pool.in_worker() or len(context["rows"]) < PARALLEL_MIN_ROWS:
+    if pool.in_worker() or pool.pool_size() == 0 or len(context["rows"]) < PARALLEL_MIN_ROWS:
         return None
     processes = processes or pool.cpu_count()
     if processes < 2:

@@ -61,7 +61,14 @@ def _warm_up() -> None:
 
 
 def pool_size() -> int:
-    """Worker processes: one per CPU besides this process's own."""
+    """Worker processes: one per CPU besides this process's own, or PDF_POOL_WORKERS.
+
+    gunicorn.conf.py sets it to 0 in the web workers (each would otherwise start a pool of
+    its own): several web workers already keep the CPUs busy, and batch prints, which gain
+    most from the pool, run in the job worker."""
+    configured = os.environ.get("PDF_POOL_WORKERS", "").strip()
+    if configured.isdigit():
+        return int(configured)
     return max(1, cpu_count() - 1)
 
 
@@ -104,25 +111,44 @@ def _forget(broken: ProcessPoolExecutor) -> None:
     broken.shutdown(wait=False, cancel_futures=True)
 
 
-def map_shared(fn: Callable[[Any], Any], tasks: Sequence[Any], processes: int) -> list[Any]:
+def map_shared(
+    fn: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    processes: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Any]:
     """``[fn(task) for task in tasks]`` on ``processes`` CPUs: this process and workers.
 
     Workers take tasks from the front of the list, this process from the back, so this
     process (fonts loaded already) keeps working while a worker starts and nobody waits
     at the end for more than one task. Each worker is fed by a thread of this process
     that waits for it, so it gets its next task as soon as it is done with one. ``fn``
-    must be a module-level function and the tasks picklable.
+    must be a module-level function and the tasks picklable. ``progress(done, total)``
+    is called after each task, from the thread that finished it.
     """
     tasks = list(tasks)
     workers = min(processes - 1, pool_size(), len(tasks) - 1)
+    finished = [0]
+    lock = threading.Lock()
+
+    def tell() -> None:
+        if progress is not None:
+            with lock:
+                finished[0] += 1
+                count = finished[0]
+            progress(count, len(tasks))
+
     if workers <= 0:
-        return [fn(task) for task in tasks]
+        results = []
+        for task in tasks:
+            results.append(fn(task))
+            tell()
+        return results
 
     results: list[Any] = [None] * len(tasks)
     done = [False] * len(tasks)
     errors: list[BaseException] = []
     state = {"front": 0, "back": len(tasks), "stop": False}
-    lock = threading.Lock()
     pool = _workers()
 
     def take(front: bool) -> int | None:
@@ -140,6 +166,7 @@ def map_shared(fn: Callable[[Any], Any], tasks: Sequence[Any], processes: int) -
             try:
                 results[index] = pool.submit(fn, tasks[index]).result()
                 done[index] = True
+                tell()
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): this process renders what is left.
                 log.warning("PDF worker pool broken; rendering in this process")
@@ -158,6 +185,7 @@ def map_shared(fn: Callable[[Any], Any], tasks: Sequence[Any], processes: int) -
         while (index := take(front=False)) is not None:
             results[index] = fn(tasks[index])
             done[index] = True
+            tell()
     except BaseException:
         with lock:
             state["stop"] = True
@@ -170,4 +198,5 @@ def map_shared(fn: Callable[[Any], Any], tasks: Sequence[Any], processes: int) -
     for index, task in enumerate(tasks):
         if not done[index]:
             results[index] = fn(task)
+            tell()
     return results

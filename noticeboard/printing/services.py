@@ -3,6 +3,7 @@
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.security import public_url
 from noticeboard.extensions import db
+from noticeboard.jobs.services import submit as submit_job
 from noticeboard.masking.rules import Channel
 from noticeboard.notices.models import Notice
 from noticeboard.notices.signals import snapshot_freezing
@@ -35,6 +37,11 @@ def _refuse_unprintable(snapshot: dict) -> None:
         raise DomainError(str(error)) from None
 
 
+def check_bundle(bundle: str) -> None:
+    if bundle not in ("merged", "zip"):
+        raise ValidationFailed({"bundle": ["打包方式：请选择合并为一个 PDF 或 ZIP 压缩包"]})
+
+
 def clean_paper(value: str | None) -> str:
     paper = value or "A4-portrait"
     if paper not in PAPERS:
@@ -53,12 +60,21 @@ def _render_kwargs(notice: Notice, channel: Channel, paper: str) -> dict:
     }
 
 
-def _store(notice: Notice, channel: Channel, paper: str, pdf: bytes) -> RenderedPdf:
+def _end_reads() -> None:
+    """End the transaction that loaded the notices before rendering them (seconds of CPU), so
+    that each PDF is then stored in a transaction of its own that starts with its INSERT: on
+    SQLite that one waits for another process's writer (extensions.py), on PostgreSQL no
+    snapshot is held open for the render. Nothing is pending here: the callers only read."""
+    db.session.rollback()
+
+
+def _store(notice_id: int, channel: Channel, paper: str, snapshot_sha256: str, pdf: bytes):
+    """Keep a rendered PDF, in a transaction of its own that starts with the INSERT."""
     stored = RenderedPdf(
-        notice_id=notice.id,
+        notice_id=notice_id,
         channel=channel,
         paper=paper,
-        snapshot_sha256=sha256_of(notice, channel),
+        snapshot_sha256=snapshot_sha256,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
         data=pdf,
@@ -69,7 +85,7 @@ def _store(notice: Notice, channel: Channel, paper: str, pdf: bytes) -> Rendered
     except IntegrityError:
         # Another request rendered the same PDF meanwhile; theirs is identical in content.
         db.session.rollback()
-        return _stored(notice.id, channel, paper)
+        return _stored(notice_id, channel, paper)
     return stored
 
 
@@ -94,19 +110,22 @@ def notice_pdf(notice: Notice, channel: Channel | str, paper: str) -> RenderedPd
     stored = _stored(notice.id, channel, paper)
     if stored is not None:
         return stored
+    kwargs = _render_kwargs(notice, channel, paper)
+    notice_id = notice.id
+    _end_reads()
     try:
-        pdf = render_notice_pdf(**_render_kwargs(notice, channel, paper))
+        pdf = render_notice_pdf(**kwargs)
     except MissingGlyphs as error:
         raise DomainError(str(error)) from None
-    return _store(notice, channel, paper, pdf)
+    return _store(notice_id, channel, paper, kwargs["snapshot_sha256"], pdf)
 
 
-def public_pdf(notice_id: int, paper: str | None) -> RenderedPdf:
-    """The online copy of a notice in public view; anything else is NotFound."""
+def public_pdf_notice(notice_id: int, paper: str | None) -> tuple[Notice, str]:
+    """A notice in public view and the paper asked for; anything else is NotFound."""
     notice = db.session.get(Notice, notice_id)
     if notice is None or not in_public_view(notice):
         raise NotFound("未找到该公示")
-    return notice_pdf(notice, Channel.ONLINE, paper)
+    return notice, clean_paper(paper)
 
 
 @dataclass
@@ -119,30 +138,50 @@ class BatchResult:
 
 
 def townships_for(user) -> list[Region]:
-    """The townships a batch print may cover."""
-    return regions_in_scope(user, RegionLevel.TOWNSHIP)
+    """The county and the townships a batch print may cover."""
+    return regions_in_scope(user, *BATCH_LEVELS)
+
+
+def start_batch_print(user, region_id, paper: str | None, bundle: str):
+    """Check the form, then queue the batch print as a job (printing/jobs.py runs it)."""
+    paper = clean_paper(paper)
+    check_bundle(bundle)
+    region = batch_region(user, region_id)
+    params = {"region_id": region.id, "paper": paper, "bundle": bundle}
+    title = f"批量打印：{region.name}（{PAPERS[paper]}）"
+    return submit_job(user, "batch_print", params, title, region)
+
+
+BATCH_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+
+
+def batch_region(user, region_id) -> Region:
+    return chosen_region(user, region_id, BATCH_LEVELS, "乡镇/街道", field="township_id")
 
 
 def township_notices(user, township_id) -> tuple[Region, list[Notice]]:
-    """Every village's notices in force in a township, village by village."""
-    township = chosen_region(
-        user, township_id, (RegionLevel.TOWNSHIP,), "乡镇/街道", field="township_id"
-    )
+    """Every village's notices in force in a township (or a whole county), village by village."""
+    township = batch_region(user, township_id)
     notices = public_notices(township)
     notices.sort(key=lambda n: (n.region.path, n.kind, n.program, n.id))
     return township, notices
 
 
 def batch_print(
-    user, township_id, paper: str, bundle: str, channel: Channel = Channel.BOARD
+    user,
+    township_id,
+    paper: str,
+    bundle: str,
+    channel: Channel = Channel.BOARD,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
     """All notices in force of a township's villages: one merged PDF or a ZIP of files.
 
     Missing PDFs are rendered in parallel on both cores, then stored like single prints.
+    ``progress(done, total)`` hears of each PDF rendered (from any thread).
     """
     paper = clean_paper(paper)
-    if bundle not in ("merged", "zip"):
-        raise ValidationFailed({"bundle": ["打包方式：请选择合并为一个 PDF 或 ZIP 压缩包"]})
+    check_bundle(bundle)
     township, notices = township_notices(user, township_id)
     if not notices:
         raise DomainError(f"{township.name}目前没有公示中的公示")
@@ -155,22 +194,26 @@ def batch_print(
         )
     }
     missing = [n for n in notices if n.id not in stored]
+    stem = f"{township.name}-公示-{paper}"
+    names = {n.id: n.region.name for n in notices}
+    order = [n.id for n in notices]
     if missing:
+        items = [(n.id, _render_kwargs(n, channel, paper)) for n in missing]
+        _end_reads()
         try:
-            pdfs = render_batch([_render_kwargs(n, channel, paper) for n in missing])
+            pdfs = render_batch([kwargs for _, kwargs in items], progress=progress)
         except MissingGlyphs as error:
             raise DomainError(str(error)) from None
-        for notice, pdf in zip(missing, pdfs, strict=True):
-            stored[notice.id] = _store(notice, channel, paper, pdf)
-    files = [(n, stored[n.id].data) for n in notices]
-    stem = f"{township.name}-公示-{paper}"
+        for (notice_id, kwargs), pdf in zip(items, pdfs, strict=True):
+            stored[notice_id] = _store(notice_id, channel, paper, kwargs["snapshot_sha256"], pdf)
+    files = [(notice_id, stored[notice_id].data) for notice_id in order]
     if bundle == "merged":
         data = merge_pdfs([pdf for _, pdf in files])
         return BatchResult(f"{stem}.pdf", "application/pdf", data, len(files), len(missing))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for number, (notice, pdf) in enumerate(files, 1):
-            archive.writestr(f"{number:02d}-{notice.region.name}-{notice.id}.pdf", pdf)
+        for number, (notice_id, pdf) in enumerate(files, 1):
+            archive.writestr(f"{number:02d}-{names[notice_id]}-{notice_id}.pdf", pdf)
     return BatchResult(
         f"{stem}.zip", "application/zip", buffer.getvalue(), len(files), len(missing)
     )

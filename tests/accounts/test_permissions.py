@@ -34,6 +34,9 @@ STAFF_ROUTES = {
     "cases.limits": {ADMIN},
     "cases.new": EDITORS,
     "cases.reject_change": PUBLISHERS,
+    "jobs.detail": ANY,
+    "jobs.result": ANY,
+    "jobs.retry": ANY,
     "masking.policy": {ADMIN},
     "notices.approvals": DECIDERS,
     "notices.approve": DECIDERS,
@@ -75,6 +78,8 @@ PUBLIC_ROUTES = {
     "accounts.logout",
     "api.notice",
     "api.notices",
+    "health.healthz",
+    "health.readyz",
     "portal.display",
     "portal.display_css",
     "portal.home",
@@ -90,7 +95,8 @@ PUBLIC_ROUTES = {
     "static",
 }
 RECORD_IDS = {
-    "case_id", "notice_id", "objection_id", "region_id", "change_id", "user_id", "import_id"
+    "case_id", "notice_id", "objection_id", "region_id", "change_id", "user_id", "import_id",
+    "job_id",
 }  # fmt: skip
 # Maker/checker on the sample itself: its objection is against a case clerk_a entered.
 MAKER_REFUSED = {("notices.objection", "POST", CLERK)}
