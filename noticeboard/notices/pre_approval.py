@@ -173,7 +173,7 @@ def publish_notice(
             notice.title = title_for(notice.kind, notice.program, notice.region, day)
         notice.end_date = notice_period_end(notice.start_date, uses_working_days(notice.region))
         for case in cases:
-            set_case_status(case, CaseStatus.IN_NOTICE, user, f"公示 {notice.id}")
+            set_case_status(case, CaseStatus.IN_NOTICE, user, f"列入《{notice.title}》")
     freeze(notice, cases, user, today)
     audit_notice(AuditAction.PUBLISH, notice, user, verification_code=notice.verification_code)
     db.session.commit()
@@ -218,7 +218,7 @@ def withdraw_notice(user, notice_id: int, reason: str) -> Notice:
             # A dropped correction leaves the original in force: its cases are in notice again.
             for case in cases_whose_latest_notice_is(original):
                 if case.status == CaseStatus.DRAFT:
-                    set_case_status(case, CaseStatus.IN_NOTICE, user, f"更正草稿 {notice.id} 删除")
+                    set_case_status(case, CaseStatus.IN_NOTICE, user, f"《{notice.title}》的更正草稿删除")
         audit_notice(AuditAction.DELETE, notice, user, reason=reason)
         db.session.delete(notice)
         db.session.commit()
@@ -232,7 +232,7 @@ def withdraw_notice(user, notice_id: int, reason: str) -> Notice:
     notice.withdrawn_by_id = user.id
     for case in held:
         if case.status == CaseStatus.IN_NOTICE:
-            set_case_status(case, CaseStatus.DRAFT, user, f"公示 {notice.id} 撤回")
+            set_case_status(case, CaseStatus.DRAFT, user, f"《{notice.title}》撤回")
     audit_notice(AuditAction.WITHDRAW, notice, user, reason=reason)
     db.session.commit()
     return notice
@@ -261,7 +261,7 @@ def prepare_correction(user, notice_id: int, reason: str) -> Notice:
         raise DomainError(f"该公示已有更正公示 {old.superseded_by.id}")
     for case in cases_whose_latest_notice_is(old):
         if case.status == CaseStatus.IN_NOTICE:
-            set_case_status(case, CaseStatus.DRAFT, user, f"公示 {old.id} 更正")
+            set_case_status(case, CaseStatus.DRAFT, user, f"《{old.title}》更正")
     today = local_today()
     notice = Notice(
         kind=old.kind,
