@@ -218,7 +218,8 @@ def withdraw_notice(user, notice_id: int, reason: str) -> Notice:
             # A dropped correction leaves the original in force: its cases are in notice again.
             for case in cases_whose_latest_notice_is(original):
                 if case.status == CaseStatus.DRAFT:
-                    set_case_status(case, CaseStatus.IN_NOTICE, user, f"《{notice.title}》的更正草稿删除")
+                    note = f"《{notice.title}》的更正草稿删除"
+                    set_case_status(case, CaseStatus.IN_NOTICE, user, note)
         audit_notice(AuditAction.DELETE, notice, user, reason=reason)
         db.session.delete(notice)
         db.session.commit()
