@@ -9,6 +9,7 @@ import io
 import re
 import threading
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -60,6 +61,20 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+# Columns of yuan, printed as the pages show them (1,360.00: the `yuan` filter), so the board
+# and the screen read the same.
+MONEY_KEYS = ("amount", "basic", "care")
+
+
+def _money(key: str, value: Any) -> Any:
+    if key not in MONEY_KEYS or value in (None, ""):
+        return value
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return value
 
 
 def _display_width(text: str) -> float:
@@ -115,7 +130,7 @@ def _totals_row(columns: list[dict], totals: dict | None) -> dict | None:
     if not totals:
         return None
     keys = [c.get("key") for c in columns]
-    values = {k: v for k, v in totals.items() if k != "label"}
+    values = {k: _money(k, v) for k, v in totals.items() if k != "label"}
     first = next((i for i, k in enumerate(keys) if k in values), len(keys))
     span = max(first, 1)
     label = _text(totals.get("label", "合计"))
@@ -344,7 +359,7 @@ def build_context(
         raise ValueError("public_url is required for the QR code")
     page_size, root_pt = PAPERS[paper]
     columns = list(snapshot.get("columns") or [])
-    rows = list(snapshot.get("rows") or [])
+    rows = [{k: _money(k, v) for k, v in row.items()} for row in snapshot.get("rows") or []]
     totals = _totals_row(columns, snapshot.get("totals"))
     totals_cells = {}
     if totals:

@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import time
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -36,7 +37,9 @@ def _context(kwargs: dict) -> dict:
 def _row_text(row: dict) -> str:
     """A row as it reads across the printed table."""
     cells = ("line", "name", "group", "persons", "category", "amount", "note")
-    return _squash("".join(str(row[key]) for key in cells))
+    # Amounts print with thousands separators, as the pages show them.
+    shown = {**row, "amount": f"{Decimal(row['amount']):,.2f}"}
+    return _squash("".join(str(shown[key]) for key in cells))
 
 
 def _in_parts(kwargs: dict) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -38,14 +39,14 @@ def test_small_notice_contents(small_pdf, small_rows):
     assert "新店镇东风村2026年11月城乡最低生活保障拟保对象公示" in flat
     for row in small_rows:
         assert _squash(row["name"]) in flat, row["name"]
-        assert row["amount"] in flat
+        assert f"{Decimal(row['amount']):,.2f}" in flat  # 1,234.00, as the pages show it
     assert "公示期：2026年11月20日至2026年11月26日" in flat
     assert "核验码K7Q2-9XPD" in flat
     assert "0591-12345678" in flat and "0591-87654321" in flat
     assert "评议小组成员：李四、王五" in flat
     assert "新店镇人民政府" in flat and "2026年11月20日" in flat
     assert "盖章处" in flat
-    assert "合计（5户）" in flat and "5789.50" in flat
+    assert "合计（5户）" in flat and "5,789.50" in flat
     assert "第1页共1页" in flat
     assert "快照" + SHA[:16] in flat
 
@@ -97,7 +98,7 @@ def test_multi_page_footer_and_repeated_header(big_pdf, big_kwargs):
     for row in big_kwargs["snapshot"]["rows"]:
         assert _squash(row["name"]) in everything
     last_row = big_kwargs["snapshot"]["rows"][-1]
-    assert last_row["amount"] in _squash(texts[-1])
+    assert f"{Decimal(last_row['amount']):,.2f}" in _squash(texts[-1])
     # The closing block (period, QR caption) is on the last page only.
     assert "核验码" in texts[-1]
     assert all("核验码" not in t for t in texts[:-1])
@@ -201,7 +202,7 @@ def test_default_alignment_and_totals_layout(small_rows):
     assert aligns == ["center", "left", "center", "right"]
     totals = context["totals"]
     assert totals["span"] == 2 and totals["label"] == "合计（5 户）"
-    assert totals["cells"] == ["11", "5789.50"]
+    assert totals["cells"] == ["11", "5,789.50"]
     assert context["period"] == "2026年11月20日至2026年11月26日"
 
 
