@@ -4,16 +4,15 @@ A name typed as `=HYPERLINK(...)` or `@SUM(...)` in a case must reach the county
 as the text it is. OWASP's rule: a cell starting with = + - @ tab or carriage return.
 """
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from noticeboard.core.exports import FORMULA_STARTS, safe_cell
+
+# For CSV, where the reader decides: a leading apostrophe makes Excel read text (one rule for
+# every export, the audit log's too: core/exports.py).
+neutralise_csv = safe_cell
 
 
 def is_dangerous(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def neutralise_csv(value):
-    """For CSV, where the reader decides: a leading apostrophe makes Excel read text."""
-    return "'" + value if is_dangerous(value) else value
 
 
 def set_text_cell(cell, value) -> None:
