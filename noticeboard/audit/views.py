@@ -3,18 +3,16 @@ same entries as CSV for auditors."""
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from noticeboard.accounts.models import User
+from noticeboard.accounts.services import staff_in_scope
 from noticeboard.audit import services
 from noticeboard.audit.models import AuditAction, AuditEntry, shown_value
 from noticeboard.core.dates import CHINA
 from noticeboard.core.exports import csv_response
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import FieldError, clean_date, parse_id
-from noticeboard.extensions import db
-from noticeboard.regions.models import Region, RegionLevel
-from noticeboard.regions.scope import regions_in_scope, scope_clause
+from noticeboard.regions.models import RegionLevel
+from noticeboard.regions.scope import regions_in_scope
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 
@@ -38,17 +36,6 @@ def _filters() -> tuple[services.LogFilter, list[str]]:
     return filters, errors
 
 
-def _staff_in_scope() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Region, Region.id == User.region_id)
-            .where(scope_clause(current_user))
-            .order_by(User.display_name)
-        )
-    )
-
-
 @bp.route("/")
 @login_required
 @requires(Action.READ_AUDIT_LOG)
@@ -62,7 +49,7 @@ def index():
         filters=filters,
         errors=errors,
         args={k: v for k, v in request.args.items() if k != "page" and v},
-        staff=_staff_in_scope(),
+        staff=sorted(staff_in_scope(current_user), key=lambda u: u.display_name),
         townships=regions_in_scope(current_user, RegionLevel.TOWNSHIP),
         actions=list(AuditAction),
     )
