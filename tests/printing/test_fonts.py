@@ -11,6 +11,7 @@ from noticeboard.printing import MissingGlyphs, check_coverage, doctor, render_n
 from noticeboard.printing.fonts import (
     SANS_FAMILY,
     SERIF_FAMILY,
+    body_advances,
     covered_codepoints,
     css_font_stack,
     find_face,
@@ -37,6 +38,22 @@ def test_chain_covers_hard_names():
         assert ord(ch) in covered, ch
     for ch in UNPRINTABLE:
         assert ord(ch) not in covered
+
+
+def test_widths_by_glyph_id_equal_the_fonts_own_glyph_names():
+    """The coverage check and column widths read glyph ids, not names (a memory saving):
+    the same characters must come out covered, with the same widths, as fontTools gives
+    when it reads the font's own glyph names."""
+    from fontTools.ttLib import TTFont
+
+    face = find_face(SERIF_FAMILY)
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        cmap = font.getBestCmap()
+        units = font["head"].unitsPerEm
+        named = {cp: font["hmtx"][name][0] / units for cp, name in cmap.items()}
+    ours = body_advances()
+    assert ours == named
+    assert ours[ord("国")] == 1.0 and ours[ord("1")] < 1.0
 
 
 def test_css_stack_starts_with_primary():
