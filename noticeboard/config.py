@@ -86,6 +86,9 @@ class Config:
     # Memory per worker for public answers kept between requests (core/response_cache.py);
     # 0 turns the cache off.
     RESPONSE_CACHE_MB = int(os.environ.get("RESPONSE_CACHE_MB", "32"))
+    # Render each published notice's board copy (A4) in the job worker right after it is
+    # published, so a batch print of a county only merges stored PDFs (printing/prerender.py).
+    PRERENDER_PDFS = os.environ.get("PRERENDER_PDFS", "1") not in ("0", "false", "no", "")
     # Hours a finished job (a batch print's file, a failed job's error) is kept.
     JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
     # Objections raised online, per client address.

@@ -61,6 +61,9 @@ def app(tmp_path_factory):
             # Tests travel in time and change data between requests; the kept answers have
             # tests of their own (tests/ops/test_response_cache.py).
             "RESPONSE_CACHE_MB": 0,
+            # Rendering every published notice's PDF at once (immediate mode) would add
+            # seconds to hundreds of tests; tests/printing/test_prerender.py turns it on.
+            "PRERENDER_PDFS": False,
             "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'l.db'}",
         }
     )

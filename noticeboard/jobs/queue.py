@@ -9,14 +9,15 @@ so that every web worker and machine shows the same page.
 
 import os
 
-from huey import RedisHuey, SqliteHuey
+from huey import PriorityRedisHuey, SqliteHuey
 
 from noticeboard.config import INSTANCE_DIR
 
 
 def _make_queue():
     if url := os.environ.get("JOBS_REDIS_URL", "").strip():
-        return RedisHuey("noticeboard", url=url)
+        # The priority variant: a person's batch print goes before background renders.
+        return PriorityRedisHuey("noticeboard", url=url)
     path = os.environ.get("JOBS_QUEUE_PATH") or str(INSTANCE_DIR / "jobs-queue.sqlite3")
     return SqliteHuey("noticeboard", filename=path)
 

@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask, current_app
@@ -37,20 +38,31 @@ def bind_worker_app(app: Flask) -> None:
     _app = app
 
 
-@huey.task(context=False)
-def run_job(job_id: int) -> None:
+def in_worker_app(work: Callable[[], None], name: str) -> None:
+    """Run `work` in the worker's app, in a thread of its own with its own app context.
+
+    Outside any request, as in the worker: huey's immediate mode (the tests) would otherwise
+    run a task inside the form post that queued it, with that request's context and
+    transaction (or inside a commit's after_commit hook, where the session may not be used).
+    """
     app = _app or current_app._get_current_object()
 
     def run() -> None:
         with app.app_context():
-            execute(job_id)
+            work()
 
-    # In a thread of its own, outside any request, as in the worker: huey's immediate mode
-    # (the tests) would otherwise run a job inside the form post that queued it, with that
-    # request's context and transaction.
-    thread = threading.Thread(target=run, name=f"job-{job_id}")
+    thread = threading.Thread(target=run, name=name)
     thread.start()
     thread.join()
+
+
+# People wait for their jobs; background renders (printing/prerender.py) wait for them.
+USER_JOB_PRIORITY = 10
+
+
+@huey.task(context=False, priority=USER_JOB_PRIORITY)
+def run_job(job_id: int) -> None:
+    in_worker_app(lambda: execute(job_id), f"job-{job_id}")
 
 
 def _commit_and_enqueue(job: Job) -> None:

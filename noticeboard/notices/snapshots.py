@@ -29,7 +29,7 @@ from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel, MaskingPolicy
 from noticeboard.masking.services import policy_for
 from noticeboard.notices.models import Notice, NoticeKind, NoticeStatus
-from noticeboard.notices.signals import snapshot_freezing
+from noticeboard.notices.signals import notice_published, snapshot_freezing
 from noticeboard.regions.models import Region, RegionLevel
 
 SCHEMA = 1
@@ -246,6 +246,7 @@ def freeze(notice: Notice, cases: list[Case], user, day: date | None = None) -> 
     notice.snapshot_board, notice.sha256_board = board, sha256_hex(board)
     notice.verification_code = verification_code(notice.sha256_online)
     notice.status = NoticeStatus.PUBLISHED
+    notice_published.send(notice)
 
 
 def snapshot_of(notice: Notice, channel: Channel) -> dict:

@@ -1,9 +1,14 @@
-"""`flask notices verify`, in the notices group, here since it checks stored PDFs too."""
+"""`flask notices verify` and `flask notices prerender`, in the notices group, here since
+they are about stored PDFs."""
+
+import time
 
 import click
 
 from noticeboard.notices.cli import notices_cli
+from noticeboard.printing.prerender import render_region
 from noticeboard.printing.verify import verify_all
+from noticeboard.regions.cli import region_by_path
 
 
 @notices_cli.command("verify")
@@ -19,3 +24,17 @@ def verify():
     )
     if result.problems:
         raise SystemExit(1)
+
+
+@notices_cli.command("prerender")
+@click.option("--region", "region_path", required=True, help="e.g. 示范县 or 示范县/新店镇")
+def prerender(region_path):
+    """Render the board copy (A4) of every notice in force in a region that has none stored,
+    as the job worker does when each is published (after an upgrade or a restore)."""
+    region = region_by_path(region_path)
+    start = time.perf_counter()
+    notices, rendered = render_region(region)
+    click.echo(
+        f"{notices} notice(s) in force, {rendered} PDF(s) rendered "
+        f"in {time.perf_counter() - start:.1f} s"
+    )

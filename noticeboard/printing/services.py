@@ -26,6 +26,7 @@ from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import chosen_region, regions_in_scope
 
 PAPERS = {"A4-portrait": "A4 纵向", "A4-landscape": "A4 横向", "A3-portrait": "A3 纵向"}
+DEFAULT_PAPER = "A4-portrait"
 
 
 @snapshot_freezing.connect
@@ -43,7 +44,7 @@ def check_bundle(bundle: str) -> None:
 
 
 def clean_paper(value: str | None) -> str:
-    paper = value or "A4-portrait"
+    paper = value or DEFAULT_PAPER
     if paper not in PAPERS:
         raise ValidationFailed({"paper": ["纸张：请选择 A4 纵向、A4 横向或 A3 纵向"]})
     return paper
@@ -99,8 +100,11 @@ def _stored(notice_id: int, channel: Channel, paper: str) -> RenderedPdf | None:
     )
 
 
-def notice_pdf(notice: Notice, channel: Channel | str, paper: str) -> RenderedPdf:
-    """The stored PDF of a published notice, rendering it the first time it is asked for."""
+def notice_pdf(
+    notice: Notice, channel: Channel | str, paper: str, *, parallel: bool = True
+) -> RenderedPdf:
+    """The stored PDF of a published notice, rendering it the first time it is asked for
+    (a long one on every CPU unless `parallel` is False)."""
     if channel not in set(Channel):
         raise ValidationFailed({"channel": ["渠道：请选择张贴版或网上版"]})
     channel = Channel(channel)
@@ -114,10 +118,42 @@ def notice_pdf(notice: Notice, channel: Channel | str, paper: str) -> RenderedPd
     notice_id = notice.id
     _end_reads()
     try:
-        pdf = render_notice_pdf(**kwargs)
+        pdf = render_notice_pdf(**kwargs, parallel=parallel)
     except MissingGlyphs as error:
         raise DomainError(str(error)) from None
     return _store(notice_id, channel, paper, kwargs["snapshot_sha256"], pdf)
+
+
+def ensure_pdfs(
+    notices: list[Notice],
+    channel: Channel,
+    paper: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[int, RenderedPdf], int]:
+    """The stored PDF of each published notice, rendering the missing ones in parallel (on
+    every CPU) and storing them like single prints; also how many had to be rendered.
+
+    ``progress(done, total)`` hears of each PDF rendered (from any thread).
+    """
+    stored = {
+        p.notice_id: p
+        for p in db.session.scalars(
+            select(RenderedPdf)
+            .where(RenderedPdf.notice_id.in_([n.id for n in notices]))
+            .where(RenderedPdf.channel == channel, RenderedPdf.paper == paper)
+        )
+    }
+    missing = [n for n in notices if n.id not in stored]
+    if missing:
+        items = [(n.id, _render_kwargs(n, channel, paper)) for n in missing]
+        _end_reads()
+        try:
+            pdfs = render_batch([kwargs for _, kwargs in items], progress=progress)
+        except MissingGlyphs as error:
+            raise DomainError(str(error)) from None
+        for (notice_id, kwargs), pdf in zip(items, pdfs, strict=True):
+            stored[notice_id] = _store(notice_id, channel, paper, kwargs["snapshot_sha256"], pdf)
+    return stored, len(missing)
 
 
 def public_pdf_notice(notice_id: int, paper: str | None) -> tuple[Notice, str]:
@@ -185,35 +221,16 @@ def batch_print(
     township, notices = township_notices(user, township_id)
     if not notices:
         raise DomainError(f"{township.name}目前没有公示中的公示")
-    stored = {
-        p.notice_id: p
-        for p in db.session.scalars(
-            select(RenderedPdf)
-            .where(RenderedPdf.notice_id.in_([n.id for n in notices]))
-            .where(RenderedPdf.channel == channel, RenderedPdf.paper == paper)
-        )
-    }
-    missing = [n for n in notices if n.id not in stored]
     stem = f"{township.name}-公示-{paper}"
     names = {n.id: n.region.name for n in notices}
     order = [n.id for n in notices]
-    if missing:
-        items = [(n.id, _render_kwargs(n, channel, paper)) for n in missing]
-        _end_reads()
-        try:
-            pdfs = render_batch([kwargs for _, kwargs in items], progress=progress)
-        except MissingGlyphs as error:
-            raise DomainError(str(error)) from None
-        for (notice_id, kwargs), pdf in zip(items, pdfs, strict=True):
-            stored[notice_id] = _store(notice_id, channel, paper, kwargs["snapshot_sha256"], pdf)
+    stored, rendered = ensure_pdfs(notices, channel, paper, progress)
     files = [(notice_id, stored[notice_id].data) for notice_id in order]
     if bundle == "merged":
         data = merge_pdfs([pdf for _, pdf in files])
-        return BatchResult(f"{stem}.pdf", "application/pdf", data, len(files), len(missing))
+        return BatchResult(f"{stem}.pdf", "application/pdf", data, len(files), rendered)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for number, (notice_id, pdf) in enumerate(files, 1):
             archive.writestr(f"{number:02d}-{names[notice_id]}-{notice_id}.pdf", pdf)
-    return BatchResult(
-        f"{stem}.zip", "application/zip", buffer.getvalue(), len(files), len(missing)
-    )
+    return BatchResult(f"{stem}.zip", "application/zip", buffer.getvalue(), len(files), rendered)

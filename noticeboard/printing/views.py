@@ -21,6 +21,7 @@ from noticeboard.jobs.services import recent_jobs
 from noticeboard.masking.rules import Channel
 from noticeboard.notices.state import get_notice
 from noticeboard.printing import jobs as _jobs  # noqa: F401  (registers the batch print job)
+from noticeboard.printing import prerender as _prerender  # noqa: F401  (renders on publication)
 from noticeboard.printing import services
 
 bp = Blueprint("printing", __name__)

@@ -10,6 +10,14 @@ from noticeboard.regions.services import create_region, find_region_by_names, re
 regions_cli = AppGroup("regions", help="区划管理 (regions).")
 
 
+def region_by_path(path: str):
+    """The region a command's --region names, as 示范县/新店镇; a clear error otherwise."""
+    region = find_region_by_names(*path.split("/"))
+    if region is None:
+        raise click.ClickException(f"区划“{path}”不存在")
+    return region
+
+
 @regions_cli.command("add")
 @click.argument("name")
 @click.option("--level", type=click.Choice([lv.value for lv in RegionLevel]), required=True)
