@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.audit.views import bp as audit_bp
     from noticeboard.cases.views import bp as cases_bp
     from noticeboard.health import bp as health_bp
+    from noticeboard.holidays.views import bp as holidays_bp
     from noticeboard.jobs.views import bp as jobs_bp
     from noticeboard.masking.views import bp as masking_bp
     from noticeboard.notices.views import bp as notices_bp
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
         api_bp,
         accounts_bp,
         regions_bp,
+        holidays_bp,
         cases_bp,
         notices_bp,
         masking_bp,

@@ -3,6 +3,7 @@
 from noticeboard.accounts.models import User
 from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Case, CaseChange, CaseMember, ProgramLimit
+from noticeboard.holidays.models import HolidayYear
 from noticeboard.jobs.models import Job, WorkerBeat
 from noticeboard.masking.models import ChannelPolicy
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
@@ -17,6 +18,7 @@ __all__ = [
     "CaseImport",
     "CaseMember",
     "ChannelPolicy",
+    "HolidayYear",
     "Job",
     "Notice",
     "NoticeEntry",

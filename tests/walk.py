@@ -106,6 +106,7 @@ def url_of(app, rule, sample: Sample) -> str:
         "program": "dibao",
         "import_id": sample.import_id,
         "fmt": "xlsx",
+        "year": 2027,
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})

@@ -38,6 +38,7 @@ ENTITY_LABELS = {
     "audit_log": "操作日志",
     "case_import": "案件导入",
     "export": "导出",
+    "holiday_year": "节假日安排",
 }
 # Field names as staff read them; each area registers its own, since the
 # audit log sits below the areas whose changes it records.

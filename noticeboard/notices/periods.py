@@ -1,38 +1,32 @@
 """The notice period: 7 calendar days, or 7 working days on the official holiday calendar."""
 
-import logging
 from datetime import date, timedelta
 
-import chinese_calendar
+from noticeboard.holidays.calendar import WorkCalendar
 
 NOTICE_DAYS = 7
-log = logging.getLogger(__name__)
 
 
 def is_working_day(day: date) -> bool:
-    """Working day per the State Council's holiday arrangement (adjusted weekends included).
-
-    Years the calendar package does not know yet fall back to Monday–Friday, logged, so a
-    notice near the new year can still be published; staff see the end date before publishing.
-    """
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        log.warning("holiday calendar has no data for %s; counting Monday-Friday", day.year)
-        return day.weekday() < 5
+    """Working day per the State Council's holiday arrangement (adjusted weekends included):
+    an administrator's entry for the year, else chinese-calendar's data, else Monday to
+    Friday (an estimate: period_estimated says so)."""
+    return WorkCalendar().is_working_day(day)
 
 
 def notice_period_end(start: date, working_days: bool = False, days: int = NOTICE_DAYS) -> date:
     """Last day of a notice starting on `start`; the start day counts when it is a working day."""
     if not working_days:
         return start + timedelta(days=days - 1)
-    day, counted = start, 0
-    while True:
-        if is_working_day(day):
-            counted += 1
-            if counted == days:
-                return day
-        day += timedelta(days=1)
+    return WorkCalendar().add_working_days(start, days)
+
+
+def period_estimated(start: date | None, end: date | None, working_days: bool) -> bool:
+    """Whether a period counted in working days rests on a year whose holidays nobody knows
+    yet (shown as 估算 until an administrator enters that year)."""
+    if not working_days or start is None or end is None:
+        return False
+    return WorkCalendar().estimated(start, end)
 
 
 def uses_working_days(region) -> bool:

@@ -12,6 +12,7 @@ from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case,
 from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
 from noticeboard.extensions import db
+from noticeboard.holidays.calendar import WorkCalendar
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
 from noticeboard.notices.queries import dashboard
 from noticeboard.regions.models import Region
@@ -124,9 +125,29 @@ def workbench(user, today: date | None = None) -> Workbench:
                 hint="公示期满且无未办结异议",
             )
         )
+    if can(user, Action.ADMINISTER):
+        bench.tasks += _holidays_to_enter(today)
     for source in TASK_SOURCES:
         bench.tasks += source(user)
     return bench
+
+
+def _holidays_to_enter(today: date) -> list[Task]:
+    """This year's holidays, and next year's from November (the State Council publishes them
+    around then), while neither chinese-calendar nor an administrator knows them."""
+    calendar = WorkCalendar()
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    return [
+        Task(
+            f"{year} 年节假日安排待录入",
+            1,
+            "holidays.year",
+            {"year": year},
+            "国务院办公厅公布后录入；录入前按工作日计算的日期为估算",
+        )
+        for year in years
+        if not calendar.knows(year)
+    ]
 
 
 def _waiting_for_a_notice(user) -> list[tuple[Region, Program, int]]:

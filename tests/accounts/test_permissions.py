@@ -34,6 +34,8 @@ STAFF_ROUTES = {
     "cases.limits": {ADMIN},
     "cases.new": EDITORS,
     "cases.reject_change": PUBLISHERS,
+    "holidays.index": {ADMIN},
+    "holidays.year": {ADMIN},
     "jobs.detail": ANY,
     "jobs.result": ANY,
     "jobs.retry": ANY,

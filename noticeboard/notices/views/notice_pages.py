@@ -15,7 +15,7 @@ from noticeboard.masking.rules import Channel
 from noticeboard.notices import objections, queries
 from noticeboard.notices.forms import RecordObjectionForm
 from noticeboard.notices.models import NoticeKind, NoticeStatus
-from noticeboard.notices.periods import days_left
+from noticeboard.notices.periods import days_left, period_estimated
 from noticeboard.notices.pre_approval import (
     can_correct,
     draft_fingerprint,
@@ -75,6 +75,10 @@ def _render_notice(notice, **forms):
         board=snapshot_of(notice, Channel.BOARD) if published else None,
         public=published and in_public_view(notice),
         working_days=pre_approval and queries.counted_in_working_days(notice),
+        period_estimated=pre_approval
+        and period_estimated(
+            notice.start_date, notice.end_date, queries.counted_in_working_days(notice)
+        ),
         days_left=days_left(notice.end_date, local_today())
         if state == NoticeState.IN_FORCE and pre_approval
         else None,
