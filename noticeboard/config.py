@@ -86,6 +86,8 @@ class Config:
     # Memory per worker for public answers kept between requests (core/response_cache.py);
     # 0 turns the cache off.
     RESPONSE_CACHE_MB = int(os.environ.get("RESPONSE_CACHE_MB", "32"))
+    # Working days from a 低保/特困 application to its decision (cases/deadlines.py).
+    DECISION_WORKING_DAYS = int(os.environ.get("DECISION_WORKING_DAYS", "30"))
     # Render each published notice's board copy (A4) in the job worker right after it is
     # published, so a batch print of a county only merges stored PDFs (printing/prerender.py).
     PRERENDER_PDFS = os.environ.get("PRERENDER_PDFS", "1") not in ("0", "false", "no", "")

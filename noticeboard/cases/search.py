@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
+from noticeboard.cases.deadlines import overdue_clause
 from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.cases.name_grams import cases_named
 from noticeboard.core.validation import normalise_resident_id, parse_id, to_ascii_digits
@@ -25,6 +26,7 @@ class CaseFilter:
     status: str | None = None
     q: str | None = None
     anywhere: bool = False  # look for an ID part anywhere in IDs, not only at their end
+    overdue: bool = False  # undecided past the decision deadline (cases/deadlines.py)
 
 
 def filter_from_args(args) -> CaseFilter:
@@ -34,6 +36,7 @@ def filter_from_args(args) -> CaseFilter:
         village_id=parse_id(args.get("village")),
         status=args.get("status") if args.get("status") in set(CaseStatus) else None,
         q=args.get("q", "")[:40],
+        overdue=args.get("overdue") == "1",
     )
 
 
@@ -45,6 +48,8 @@ def case_query(user, filters: CaseFilter) -> Select:
         query = query.where(Case.village_id == filters.village_id)
     if filters.status:
         query = query.where(Case.status == filters.status)
+    if filters.overdue:
+        query = query.where(overdue_clause())
     if q := (filters.q or "").strip():
         if (reference := _case_reference(q)) is not None:
             program, number = reference

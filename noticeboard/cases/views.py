@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from noticeboard.accounts.models import User
 from noticeboard.cases import changes as case_changes
 from noticeboard.cases import search, services
+from noticeboard.cases.deadlines import decision_days, decision_deadline
 from noticeboard.cases.forms import case_form
 from noticeboard.cases.lifecycle import can_terminate
 from noticeboard.cases.models import (
@@ -113,6 +114,8 @@ def detail(case_id: int):
         next_step=_next_step(case),
         decided_by=db.session.get(User, closer) if closer else None,
         decided_on=case.decided_at if case.status == CaseStatus.REJECTED else case.updated_at,
+        deadline=decision_deadline(case),
+        decision_days=decision_days(),
     )
 
 

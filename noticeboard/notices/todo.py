@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import exists, func, select
 
 from noticeboard.cases.changes import pending_changes
+from noticeboard.cases.deadlines import decision_days, overdue_clause
 from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case, Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
@@ -125,6 +126,19 @@ def workbench(user, today: date | None = None) -> Workbench:
                 hint="公示期满且无未办结异议",
             )
         )
+    overdue = db.session.scalar(
+        select(func.count()).select_from(Case).join(Case.village)
+        .where(scope_clause(user), overdue_clause(today))
+    )  # fmt: skip
+    bench.tasks.append(
+        Task(
+            "超过办理时限未审核确认的申请",
+            overdue,
+            "cases.index",
+            {"overdue": 1},
+            f"低保、特困申请应在录入后 {decision_days()} 个工作日内作出决定",
+        )
+    )
     if can(user, Action.ADMINISTER):
         bench.tasks += _holidays_to_enter(today)
     for source in TASK_SOURCES:

@@ -1,13 +1,15 @@
 """The holiday calendar: a year an administrator enters overrides chinese-calendar, and a
 working-day date in a year known to neither is shown as an estimate (估算)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from noticeboard.audit.models import AuditEntry
-from noticeboard.cases.models import Program
+from noticeboard.cases.deadlines import decision_deadline, overdue_clause
+from noticeboard.cases.models import Case, Program
+from noticeboard.core.dates import CHINA, local_today
 from noticeboard.core.errors import Forbidden, ValidationFailed
 from noticeboard.extensions import db
 from noticeboard.holidays import services
@@ -137,3 +139,53 @@ def test_a_draft_whose_working_day_period_reaches_an_unknown_year_says_so(app, w
     services.save_year(world.admin, 2027, "元旦 2027-01-01 至 2027-01-03", "")
     page = client.get(f"/staff/notices/{draft.id}").get_data(as_text=True)
     assert "期满日期为估算" not in page
+
+
+def _entered_on(case, day: date) -> None:
+    case.created_at = datetime.combine(day, time(10), CHINA)
+    db.session.commit()
+
+
+def test_a_case_undecided_30_working_days_after_entry_is_overdue_across_the_national_day(
+    app, world, factory
+):
+    # Entered Thursday 2025-09-18; 10-01..10-08 are holidays, Sunday 09-28 and Saturday 10-11
+    # are worked: the 30th working day after it is 2025-11-05.
+    case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    _entered_on(case, date(2025, 9, 18))
+    deadline = decision_deadline(case, today=date(2025, 11, 5))
+    assert (deadline.due, deadline.overdue_days, deadline.estimated) == (
+        date(2025, 11, 5),
+        0,
+        False,
+    )
+    assert decision_deadline(case, today=date(2025, 11, 7)).overdue_days == 2
+
+    def overdue_on(today):
+        query = select(Case.id).where(overdue_clause(today))
+        return db.session.scalars(query).all()
+
+    assert overdue_on(date(2025, 11, 5)) == []  # due today
+    assert overdue_on(date(2025, 11, 6)) == [case.id]
+    linshi = factory.case(world.clerk_a, Program.LINSHI, world.village_a)
+    _entered_on(linshi, date(2025, 9, 18))  # 临时救助 has no such deadline here
+    assert overdue_on(date(2025, 11, 6)) == [case.id]
+
+
+def test_the_workbench_and_the_case_list_show_overdue_applications(app, world, factory):
+    late = factory.case(world.clerk_a, Program.TEKUN, world.village_a, applicant_name="迟办理")
+    _entered_on(late, local_today() - timedelta(days=90))
+    factory.case(world.clerk_a, Program.DIBAO, world.village_a, applicant_name="新申请")
+    other = factory.case(world.clerk_b, Program.DIBAO, world.village_b)  # another township
+    _entered_on(other, local_today() - timedelta(days=90))
+    tasks = {t.label: t for t in workbench(world.clerk_a).tasks}
+    assert tasks["超过办理时限未审核确认的申请"].count == 1
+    assert {t.label: t for t in workbench(world.county_officer).tasks}[
+        "超过办理时限未审核确认的申请"
+    ].count == 2
+    client = app.test_client()
+    login(client, world.clerk_a.username)
+    listed = client.get("/staff/?overdue=1").get_data(as_text=True)
+    assert "迟办理" in listed and "新申请" not in listed
+    detail = client.get(f"/staff/cases/{late.id}").get_data(as_text=True)
+    assert "办理时限" in detail and "已超期" in detail
