@@ -8,10 +8,11 @@ from noticeboard.jobs.models import Job, WorkerBeat
 from noticeboard.masking.models import ChannelPolicy
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
-from noticeboard.regions.models import Region
+from noticeboard.regions.models import ApprovalDelegation, Region
 from noticeboard.spreadsheets.models import CaseImport
 
 __all__ = [
+    "ApprovalDelegation",
     "AuditEntry",
     "Case",
     "CaseChange",

@@ -9,6 +9,8 @@ action is considered.
 
 from noticeboard.accounts.roles import Role
 from noticeboard.core.permissions import Action
+from noticeboard.regions.delegation import confirmer_of, confirmers, county_id_of
+from noticeboard.regions.models import Confirmer
 
 ALL_STAFF = frozenset(Role)
 ROLES: dict[Action, frozenset[Role]] = {
@@ -24,6 +26,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.CONFIRM_CASE_CHANGE: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.CONFIRM_IMPORT: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.READ_AUDIT_LOG: frozenset({Role.COUNTY, Role.ADMIN}),
+    Action.SET_APPROVAL_RULES: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
 REFUSALS: dict[Action, str] = {
@@ -39,6 +42,7 @@ REFUSALS: dict[Action, str] = {
     Action.CONFIRM_CASE_CHANGE: "只有乡镇审核人可以确认案件变更",
     Action.CONFIRM_IMPORT: "只有乡镇审核人可以确认导入在保对象",
     Action.READ_AUDIT_LOG: "只有县级民政和管理员可以查看操作日志",
+    Action.SET_APPROVAL_RULES: "只有县级民政部门和管理员可以设置审核确认权限",
     Action.ADMINISTER: "只有系统管理员可以进行此项设置",
 }
 # Maker/checker: whoever made a thing is not the one who lets it through.
@@ -50,8 +54,40 @@ MAKER_CHECKED = {
 }
 
 
+# Who confirms (审核确认) under each choice of the county (regions/delegation.py).
+DECIDERS = {
+    Confirmer.COUNTY: frozenset({Role.COUNTY, Role.ADMIN}),
+    Confirmer.TOWNSHIP: frozenset({Role.REVIEWER, Role.ADMIN}),
+}
+DECIDER_NAMES = {Confirmer.COUNTY: "县级民政部门", Confirmer.TOWNSHIP: "乡镇审核人"}
+DECIDER_IS_MAKER = "审核确认与经办不能是同一人：请由录入、公示本案件以外的审核人审核确认"
+
+
+def decidable_programs(user) -> set[str]:
+    """The programs whose cases `user` confirms in their county (none, for a clerk)."""
+    chosen = confirmers(county_id_of(user.region))
+    return {program for program, by in chosen.items() if user.role in DECIDERS[by]}
+
+
+def _decide_refusal(user, case) -> str | None:
+    if case is None:  # the approvals page: whoever confirms any program here
+        if user.role in DECIDERS[Confirmer.COUNTY] or decidable_programs(user):
+            return None
+        return REFUSALS[Action.DECIDE_CASE]
+    by = confirmer_of(case.village, case.program)
+    if user.role not in DECIDERS[by]:
+        return f"本县{case.program.label}由{DECIDER_NAMES[by]}审核确认"
+    # Delegated to the township, the check is next to the making: never by who entered it.
+    # (Who published its notice is refused by notices/approval.py, which knows notices.)
+    if by == Confirmer.TOWNSHIP and user.id == case.created_by_id:
+        return DECIDER_IS_MAKER
+    return None
+
+
 def role_refusal(user, action: Action, obj=None) -> str | None:
     """Why `user` (logged in) may not do `action` (on `obj`), or None when they may."""
+    if action == Action.DECIDE_CASE:
+        return _decide_refusal(user, obj)
     # A clerk may throw away a draft of their own; taking down a published notice is the
     # reviewer's or the county's decision.
     if action == Action.WITHDRAW_NOTICE and obj is not None:

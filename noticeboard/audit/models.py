@@ -50,6 +50,9 @@ FIELD_LABELS: dict[str, str] = {
     "phone": "监督电话",
     "working_day_notices": "公示期计算",
     "assessment_panel": "评议小组成员",
+    # Who confirms a county's cases (regions/delegation.py).
+    "confirmer_dibao": "低保审核确认",
+    "confirmer_tekun": "特困审核确认",
 }
 # How each area names its records in the log, as staff know them (低保-000048 张*平, a
 # notice's title): entity type → a function from ids to names, for a page of entries at once.

@@ -55,7 +55,9 @@ def record(
 
 
 @notice_settings_changed.connect
-def _record_notice_settings(region, *, user, before: dict, after: dict) -> None:
+def _record_notice_settings(
+    region, *, user, before: dict, after: dict, note: str = "公示设置"
+) -> None:
     record(
         AuditAction.UPDATE,
         "region",
@@ -64,7 +66,7 @@ def _record_notice_settings(region, *, user, before: dict, after: dict) -> None:
         region_id=region.id,
         before=before,
         after=after,
-        note="公示设置",
+        note=note,
     )
 
 

@@ -20,7 +20,7 @@ from noticeboard.audit.models import register_field_labels
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import Money, StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
-from noticeboard.regions.models import Region
+from noticeboard.regions.models import Confirmer, Region
 
 
 class Program(LabelledStrEnum):
@@ -183,6 +183,8 @@ class Case(db.Model):
     benefit_start: Mapped[date | None] = mapped_column(Date)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Under which of the county's choices it was decided (regions/delegation.py).
+    decided_under: Mapped[Confirmer | None] = mapped_column(StrEnumColumn(Confirmer, 10))
     # Why a case was rejected or terminated (停保原因), as told to the household.
     closing_reason: Mapped[str | None] = mapped_column(String(500))
 

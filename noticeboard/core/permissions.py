@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     CONFIRM_CASE_CHANGE = "confirm_case_change"  # object: the change (not by its maker)
     CONFIRM_IMPORT = "confirm_import"  # object: an import of 在保对象 (not by its uploader)
     READ_AUDIT_LOG = "read_audit_log"
+    SET_APPROVAL_RULES = "set_approval_rules"  # who confirms: the county, or its townships
     ADMINISTER = "administer"  # regions, users, masking policy, amount ceilings
 
 

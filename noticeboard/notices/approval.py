@@ -10,11 +10,12 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from noticeboard.accounts.permissions import DECIDER_IS_MAKER, decidable_programs
 from noticeboard.cases.lifecycle import set_case_status
 from noticeboard.cases.models import Case, CaseStatus
 from noticeboard.cases.services import get_case
 from noticeboard.core.dates import first_of_next_month, local_today
-from noticeboard.core.errors import DomainError
+from noticeboard.core.errors import DomainError, Forbidden
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import clean_reason
@@ -22,6 +23,8 @@ from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.notices.rosters import publish_roster
 from noticeboard.notices.state import NoticeState, latest_notices, notice_state
+from noticeboard.regions.delegation import confirmer_of
+from noticeboard.regions.models import Confirmer
 from noticeboard.regions.scope import scope_clause
 
 
@@ -92,11 +95,13 @@ def _blocker(status: CaseStatus, notice: Notice | None, objected: bool, today: d
 
 
 def _in_notice(user) -> Select:
-    """Cases of the user's scope that are in a 7-day notice (waiting for its end or approval)."""
+    """Cases of the user's scope in a 7-day notice (waiting for its end or approval), of the
+    programs the user confirms (a county may delegate some to its townships)."""
     return (
         select(Case)
         .join(Case.village)
         .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
+        .where(Case.program.in_(decidable_programs(user)))
         .order_by(Case.id)
     )
 
@@ -117,8 +122,22 @@ def approval_queue(
 
 
 def _case_to_decide(user, case_id: int) -> Case:
-    require(user, Action.DECIDE_CASE)
-    return get_case(user, case_id)
+    case = get_case(user, case_id)
+    require(user, Action.DECIDE_CASE, case)
+    if confirmer_of(case.village, case.program) == Confirmer.TOWNSHIP:
+        # Delegated: the township's reviewer confirms, but not the one who published (or
+        # prepared) the notice the case was listed on.
+        notice = latest_notices([case.id]).get(case.id)
+        if notice is not None and user.id in (notice.published_by_id, notice.prepared_by_id):
+            raise Forbidden(DECIDER_IS_MAKER)
+    return case
+
+
+def _decided(case: Case, user) -> None:
+    """Who decided, when, and under which of the county's choices."""
+    case.decided_at = utcnow()
+    case.decided_by_id = user.id
+    case.decided_under = confirmer_of(case.village, case.program)
 
 
 def approve_case(user, case_id: int, today: date | None = None) -> Case:
@@ -128,8 +147,7 @@ def approve_case(user, case_id: int, today: date | None = None) -> Case:
     if blocker := approval_blocker(case, today):
         raise DomainError(f"{case.reference} 暂不能审批：{blocker}")
     case.benefit_start = first_of_next_month(today)
-    case.decided_at = utcnow()
-    case.decided_by_id = user.id
+    _decided(case, user)
     set_case_status(case, CaseStatus.APPROVED, user, f"自 {case.benefit_start:%Y-%m} 起享受")
     publish_roster(case.village, case.program, user, "approved")
     db.session.commit()
@@ -145,8 +163,7 @@ def reject_case(user, case_id: int, reason: str) -> Case:
     if case.status == CaseStatus.IN_NOTICE and (blocker := approval_blocker(case)):
         raise DomainError(f"{case.reference} 暂不能审批：{blocker}")
     case.closing_reason = reason
-    case.decided_at = utcnow()
-    case.decided_by_id = user.id
+    _decided(case, user)
     set_case_status(case, CaseStatus.REJECTED, user, reason)
     db.session.commit()
     return case

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import exists, func, select
 
+from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.cases.changes import pending_changes
 from noticeboard.cases.deadlines import decision_days, overdue_clause
 from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case, Program
@@ -117,7 +118,11 @@ def workbench(user, today: date | None = None) -> Workbench:
     )
     if can(user, Action.DECIDE_CASE):
         # The dashboard has already weighed every waiting case: count its ready ones.
-        bench.to_approve = _per_township(board.awaiting_approval)
+        # Only the programs this user confirms (a county may delegate some to townships).
+        mine = decidable_programs(user)
+        bench.to_approve = _per_township(
+            [line for line in board.awaiting_approval if line.notice.program in mine]
+        )
         bench.tasks.append(
             Task(
                 "可审核确认的案件",

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from noticeboard.regions.models import RegionLevel
+from noticeboard.regions.models import Confirmer, RegionLevel
 from noticeboard.regions.services import WORKING_DAY_CHOICES
 
 
@@ -22,3 +22,8 @@ class RegionSettingsForm(FlaskForm):
         "公示期计算", choices=WORKING_DAY_CHOICES, validate_choice=False
     )
     assessment_panel = TextAreaField("评议小组成员", render_kw={"rows": 6})
+
+
+class DelegationForm(FlaskForm):
+    dibao = SelectField("最低生活保障", choices=Confirmer.choices(), validate_choice=False)
+    tekun = SelectField("特困人员救助供养", choices=Confirmer.choices(), validate_choice=False)

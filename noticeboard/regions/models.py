@@ -1,10 +1,12 @@
 """The region tree."""
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from noticeboard.core.enums import LabelledStrEnum
-from noticeboard.core.types import StrEnumColumn
+from noticeboard.core.types import StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
 
 
@@ -80,3 +82,26 @@ class Region(db.Model):
 
     def __repr__(self) -> str:
         return f"<Region {self.id} {self.level} {self.name}>"
+
+
+class Confirmer(LabelledStrEnum):
+    """Who confirms (审核确认) a county's 低保 or 特困 cases (《最低生活保障审核确认办法》
+    Art. 2, 《特困人员认定办法》Art. 28: a county may delegate it to the townships)."""
+
+    COUNTY = "county", "县级民政部门审核确认"
+    TOWNSHIP = "township", "委托乡镇（街道）审核确认"
+
+
+class ApprovalDelegation(db.Model):
+    """A county's choice for one program; no row: the county confirms (the national default).
+    Its history is the audit log's (region entries noted 审核确认权限)."""
+
+    __tablename__ = "approval_delegations"
+    __table_args__ = (CheckConstraint("program IN ('dibao', 'tekun')", name="program_known"),)
+
+    county_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
+    # A program's code (cases.models.Program), kept as text: regions sit below cases.
+    program: Mapped[str] = mapped_column(String(10), primary_key=True)
+    confirmer: Mapped[Confirmer] = mapped_column(StrEnumColumn(Confirmer, 10))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

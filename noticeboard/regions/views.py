@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
 from noticeboard.core.permissions import Action, requires
-from noticeboard.regions import services
-from noticeboard.regions.forms import RegionForm, RegionSettingsForm
+from noticeboard.regions import delegation, services
+from noticeboard.regions.forms import DelegationForm, RegionForm, RegionSettingsForm
 from noticeboard.regions.models import RegionLevel
 
 bp = Blueprint("regions", __name__, url_prefix="/staff/admin/regions")
@@ -77,3 +77,24 @@ def settings(region_id: int):
         form=form,
         parent_mode=services.WORKING_DAY_LABELS[bool(inherited)],
     )
+
+
+@bp.route("/approval", methods=["GET", "POST"])
+@login_required
+@requires(Action.SET_APPROVAL_RULES)
+def approval():
+    """Who confirms the county's 低保 and 特困 cases: the county, or its townships."""
+    county_id = delegation.county_id_of(current_user.region)
+    current = delegation.confirmers(county_id)
+    form = DelegationForm(data={p: c.value for p, c in current.items()})
+    if form.validate_on_submit():
+        try:
+            delegation.set_confirmers(
+                current_user, county_id, {"dibao": form.dibao.data, "tekun": form.tekun.data}
+            )
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash("已保存审核确认权限，自即日起的审核确认适用", "success")
+            return redirect(url_for("regions.approval"))
+    return render_template("regions/approval.html", form=form, current=current)

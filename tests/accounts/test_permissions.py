@@ -62,6 +62,7 @@ STAFF_ROUTES = {
     "notices.withdraw": {REVIEWER, COUNTY, ADMIN},
     "printing.batch": ANY,
     "printing.board_pdf": ANY,
+    "regions.approval": {COUNTY, ADMIN},
     "regions.index": {ADMIN},
     "spreadsheets.annotated_file": ANY,
     "spreadsheets.confirm": PUBLISHERS,

@@ -54,7 +54,7 @@ FORM_NAMES = [
     "channel", "board-name", "board-resident_id", "board-address", "online-name", "name",
     "level", "parent_id", "phone", "working_day_notices", "assessment_panel", "username",
     "password", "display_name", "role", "ceiling", "text", "line", "seen", "purpose",
-    "holidays", "workdays",
+    "holidays", "workdays", "dibao", "tekun",
 ]  # fmt: skip
 ROLES = ["anonymous", "clerk", "reviewer", "county", "admin"]
 NOT_WALKED = {"static", "accounts.logout"}  # logout ends the session the walk runs in
