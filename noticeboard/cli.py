@@ -3,19 +3,23 @@
 removes the session at the end of the app context without committing)."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select, text
 
 from noticeboard.accounts.cli import users_cli
 from noticeboard.backup import backup_cli
 from noticeboard.cases.cli import cases_cli
+from noticeboard.core.dates import local_today
 from noticeboard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from noticeboard.extensions import db
+from noticeboard.holidays.calendar import WorkCalendar
+from noticeboard.holidays.models import HolidayYear
 from noticeboard.jobs.cli import jobs_cli
 from noticeboard.notices.cli import notices_cli
 from noticeboard.printing import cli as _printing_cli  # noqa: F401  (flask notices verify)
 from noticeboard.printing.fonts import doctor
-from noticeboard.regions.cli import regions_cli
+from noticeboard.regions.cli import region_by_path, regions_cli
+from noticeboard.regions.delegation import confirmers
 from noticeboard.regions.models import Region
 from noticeboard.spreadsheets import cli as spreadsheets_cli  # noqa: F401 (its cases commands)
 
@@ -52,6 +56,32 @@ def doctor_command():
     click.echo("打印环境完整")
 
 
+@click.command("settings")
+@click.argument("action", type=click.Choice(["show"]))
+@click.option("--region", "region_path", required=True, help="县/区，如 示范县")
+def settings_command(action, region_path):
+    """`flask settings show --region 示范县`: the county's rules (issue 17), one per line."""
+    county = region_by_path(region_path)
+    if county.parent_id is not None:
+        raise click.ClickException(f"“{region_path}”不是县/区，请写县/区的名称，如 示范县")
+    for program, confirmer in confirmers(county.id).items():
+        click.echo(f"approval.{program} = {confirmer.value}  # {confirmer.label}")
+    days = current_app.config["DECISION_WORKING_DAYS"]
+    click.echo(f"decision.working_days = {days}  # 录入后应作出审核确认决定的工作日数")
+    working = bool(county.working_day_notices)
+    click.echo(f"notice.working_days = {str(working).lower()}  # 7 天公示按工作日计算（县级默认）")
+    calendar = WorkCalendar()
+    for year in range(local_today().year, local_today().year + 2):
+        source = (
+            "entered"
+            if db.session.get(HolidayYear, year)
+            else "chinese-calendar"
+            if calendar.knows(year)
+            else "unknown (estimated Monday-Friday)"
+        )
+        click.echo(f"holidays.{year} = {source}")
+
+
 @click.command("analyze")
 def analyze_command():
     """Refresh the database's statistics for its query planner (daily, and after imports)."""
@@ -71,6 +101,7 @@ def register_cli(app: Flask) -> None:
         demo_command,
         doctor_command,
         analyze_command,
+        settings_command,
     )
     for command in commands:
         app.cli.add_command(command)

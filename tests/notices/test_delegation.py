@@ -125,3 +125,20 @@ def test_the_county_officer_delegates_on_the_page_and_the_reviewer_finds_the_wor
     login(reviewer, second_reviewer.username)
     queue = reviewer.get("/staff/approvals")
     assert queue.status_code == 200 and "1 件可审批" in queue.get_data(as_text=True)
+
+
+def test_flask_settings_show_prints_each_rule_of_the_county(app, world):
+    set_confirmers(world.county_officer, world.county.id, {"dibao": "township", "tekun": "county"})
+    result = app.test_cli_runner().invoke(args=["settings", "show", "--region", "示范县"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "approval.dibao = township  # 委托乡镇（街道）审核确认"
+    assert lines[1] == "approval.tekun = county  # 县级民政部门审核确认"
+    assert lines[2].startswith("decision.working_days = 30")
+    assert lines[3].startswith("notice.working_days = false")
+    assert [line.split(" = ")[0] for line in lines[4:]] == [
+        f"holidays.{local_today().year}",
+        f"holidays.{local_today().year + 1}",
+    ]
+    township = app.test_cli_runner().invoke(args=["settings", "show", "--region", "示范县/新店镇"])
+    assert township.exit_code != 0 and "不是县/区" in township.output
