@@ -10,13 +10,16 @@ from .fonts import check_coverage
 from .render import build_context, render_notice_pdf
 
 
-def merge_pdfs(pdfs: Sequence[bytes]) -> bytes:
-    """Concatenate PDFs; each input keeps its own pages, so each village starts a new page."""
+def merge_pdfs(pdfs: Sequence[bytes], progress: Callable[[int], None] | None = None) -> bytes:
+    """Concatenate PDFs; each input keeps its own pages, so each village starts a new page.
+    ``progress(done)`` hears of each PDF appended."""
     from pypdf import PdfWriter  # only batch prints need it
 
     writer = PdfWriter()
-    for data in pdfs:
+    for done, data in enumerate(pdfs, 1):
         writer.append(io.BytesIO(data))
+        if progress:
+            progress(done)
     out = io.BytesIO()
     writer.write(out)
     writer.close()

@@ -214,7 +214,8 @@ def batch_print(
     """All notices in force of a township's villages: one merged PDF or a ZIP of files.
 
     Missing PDFs are rendered in parallel on both cores, then stored like single prints.
-    ``progress(done, total)`` hears of each PDF rendered (from any thread).
+    ``progress(done, total)`` hears of each PDF rendered (from any thread), then of each
+    notice put into the bundle.
     """
     paper = clean_paper(paper)
     check_bundle(bundle)
@@ -224,13 +225,26 @@ def batch_print(
     stem = f"{township.name}-公示-{paper}"
     names = {n.id: n.region.name for n in notices}
     order = [n.id for n in notices]
-    stored, rendered = ensure_pdfs(notices, channel, paper, progress)
+
+    # One bar for both steps: each PDF rendered, then each notice put into the bundle (the
+    # whole of it once every PDF was rendered at publication: 739 notices, ~20 s).
+    def rendering(done: int, missing: int) -> None:
+        if progress:
+            progress(done, missing + len(notices))
+
+    stored, rendered = ensure_pdfs(notices, channel, paper, rendering)
+
+    def bundling(done: int) -> None:
+        if progress:
+            progress(rendered + done, rendered + len(notices))
+
     files = [(notice_id, stored[notice_id].data) for notice_id in order]
     if bundle == "merged":
-        data = merge_pdfs([pdf for _, pdf in files])
+        data = merge_pdfs([pdf for _, pdf in files], bundling)
         return BatchResult(f"{stem}.pdf", "application/pdf", data, len(files), rendered)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for number, (notice_id, pdf) in enumerate(files, 1):
             archive.writestr(f"{number:02d}-{names[notice_id]}-{notice_id}.pdf", pdf)
+            bundling(number)
     return BatchResult(f"{stem}.zip", "application/zip", buffer.getvalue(), len(files), rendered)

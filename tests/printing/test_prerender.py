@@ -42,12 +42,24 @@ def test_a_published_notice_has_its_board_copy_stored_and_the_batch_print_render
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "张三丰" in text  # the board copy: full names, as posted in the village
 
-    result = printing.batch_print(world.clerk_a, world.township_a.id, "A4-portrait", "merged")
+    steps = []
+    result = printing.batch_print(
+        world.clerk_a, world.township_a.id, "A4-portrait", "merged", progress=_steps(steps)
+    )
     assert (result.notices, result.rendered) == (2, 0)
     assert len(PdfReader(io.BytesIO(result.data)).pages) == 2
+    assert steps == [(1, 2), (2, 2)]  # the progress bar moves while the bundle is made
     # another paper was never rendered in advance: the batch print renders it then
-    other = printing.batch_print(world.clerk_a, world.township_a.id, "A3-portrait", "merged")
+    steps.clear()
+    other = printing.batch_print(
+        world.clerk_a, world.township_a.id, "A3-portrait", "zip", progress=_steps(steps)
+    )
     assert (other.notices, other.rendered) == (2, 2)
+    assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]  # two renders, then two files zipped
+
+
+def _steps(seen: list):
+    return lambda done, total: seen.append((done, total))
 
 
 def test_nothing_is_rendered_for_a_publication_that_was_rolled_back(world, factory, prerendering):
