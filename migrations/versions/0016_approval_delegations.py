@@ -42,7 +42,8 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("county_id", "program", name=op.f("pk_approval_delegations")),
     )
-    with op.batch_alter_table("cases") as batch:
+    # The CHECK makes SQLite copy the table: keep its AUTOINCREMENT (ids never reused, 0005).
+    with op.batch_alter_table("cases", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("decided_under", sa.String(length=10), nullable=True))
         batch.create_check_constraint(
             batch.f("ck_cases_decided_under_known"),
@@ -51,7 +52,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("cases") as batch:
+    with op.batch_alter_table("cases", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_constraint(batch.f("ck_cases_decided_under_known"), type_="check")
         batch.drop_column("decided_under")
     op.drop_table("approval_delegations")
