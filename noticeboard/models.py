@@ -9,9 +9,11 @@ from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
 from noticeboard.regions.models import Region
 from noticeboard.spreadsheets.models import CaseImport
+from noticeboard.statistics.models import BenefitPeriod
 
 __all__ = [
     "AuditEntry",
+    "BenefitPeriod",
     "Case",
     "CaseChange",
     "CaseImport",
