@@ -19,6 +19,7 @@ from sqlalchemy import select
 from noticeboard.cases.models import NOTICE_PROGRAMS, ROSTER_STATUSES, Case, Program
 from noticeboard.cases.signals import case_changed, case_status_changed, cases_added
 from noticeboard.core.dates import local_today
+from noticeboard.core.validation import FieldError, clean_month
 from noticeboard.extensions import db
 from noticeboard.statistics.models import BenefitPeriod
 
@@ -29,6 +30,21 @@ def month_number(day: date) -> int:
 
 def month_start(number: int) -> date:
     return date(number // 12, number % 12 + 1, 1)
+
+
+def parse_month(raw: str, today: date, label: str = "统计月份") -> tuple[date, str | None]:
+    """A month as typed (2026-06), not in the future; this month, with the reason, when it
+    cannot be read."""
+    raw = (raw or "").strip()[:20]
+    if not raw:
+        return today.replace(day=1), None
+    try:
+        month = clean_month(raw, label)
+    except FieldError as error:
+        return today.replace(day=1), str(error)
+    if month > today:
+        return today.replace(day=1), f"{label}：不能是将来的月份，已显示本月"
+    return month, None
 
 
 def to_fen(amount: Decimal) -> int:

@@ -10,12 +10,17 @@ column has exactly one small row the next smallest row is suppressed with it
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from sqlalchemy import select
 
 from noticeboard.cases.models import Program
-from noticeboard.statistics.figures import PROGRAMS, Cell, Figures, MonthReport
+from noticeboard.core.errors import NotFound
+from noticeboard.extensions import db
+from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.statistics.figures import PROGRAMS, Cell, Figures, MonthReport, month_report
 
 DEFAULT_THRESHOLD = 3
 
@@ -75,3 +80,29 @@ def _counted(figures: Figures, program: Program) -> bool:
 def _row(figures: Figures, cells: dict) -> PublicRow:
     region = figures.region
     return PublicRow(region.id, region.name, str(region.level), cells)
+
+
+@dataclass
+class PublicMonth:
+    county: Region
+    month: date
+    below: int
+    rows: list[PublicRow]  # the townships, then the county
+
+    def row_of(self, region_id: int) -> PublicRow:
+        for row in self.rows:
+            if row.region_id == region_id:
+                return row
+        raise NotFound("未找到该区划")
+
+
+def public_month(month: date) -> PublicMonth:
+    """The county and its townships for `month`, suppressed. A township is always read from
+    the county's table, so asking for it alone hides what the table hides."""
+    county = db.session.scalar(
+        select(Region).where(Region.level == RegionLevel.COUNTY).order_by(Region.id).limit(1)
+    )
+    if county is None:
+        raise NotFound("尚未设置区划")
+    below = threshold()
+    return PublicMonth(county, month, below, public_rows(month_report(county, month), below))

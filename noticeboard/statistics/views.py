@@ -11,7 +11,7 @@ from noticeboard.cases.models import Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import NotFound
 from noticeboard.core.exports import XLSX_MIMETYPE, csv_response, download, write_xlsx
-from noticeboard.core.validation import FieldError, clean_month, parse_id
+from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import region_in_scope, regions_in_scope
@@ -22,6 +22,7 @@ from noticeboard.statistics import (
 from noticeboard.statistics.annual import annual_summary
 from noticeboard.statistics.charts import bar_chart
 from noticeboard.statistics.figures import fen_to_yuan, month_report, trend
+from noticeboard.statistics.periods import parse_month
 
 bp = Blueprint("statistics", __name__, url_prefix="/staff/statistics")
 FORMATS = ("xlsx", "csv")
@@ -44,16 +45,7 @@ def _region() -> Region:
 
 def chosen_month(today: date) -> tuple[date, str | None]:
     """?month=YYYY-MM, this month by default; a month typed wrong is named and replaced."""
-    raw = request.args.get("month", "").strip()[:20]
-    if not raw:
-        return today.replace(day=1), None
-    try:
-        month = clean_month(raw, "统计月份")
-    except FieldError as error:
-        return today.replace(day=1), str(error)
-    if month > today:
-        return today.replace(day=1), "统计月份：不能是将来的月份，已显示本月"
-    return month, None
+    return parse_month(request.args.get("month", ""), today)
 
 
 def _year(today: date) -> tuple[int, str | None]:

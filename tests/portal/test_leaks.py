@@ -279,6 +279,12 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
         "/",
         "/api/v1/notices",
         *(f"/api/v1/notices?township={t.id}" for t in townships),
+        # The statistics (the links lead to the CSV and the OpenAPI document), this month
+        # and the month of the crawl's notices, each township asked for alone too.
+        "/statistics",
+        f"/statistics?month={CRAWL_DAY:%Y-%m}",
+        f"/api/v1/statistics?month={CRAWL_DAY:%Y-%m}",
+        *(f"/api/v1/statistics?region={t.id}&month={CRAWL_DAY:%Y-%m}" for t in townships),
         *(f"/api/v1/notices?village={v.id}" for v in villages),
         *(f"/townships/{t.id}/feed.atom" for t in townships),
         # Pages a visitor can reach by typing: every notice id, code and receipt.
@@ -311,6 +317,10 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
         *(f"/townships/{t.id}/feed.atom" for t in townships),
         "/verify",
         "/objections/lookup",
+        "/statistics",
+        f"/statistics.csv?month={CRAWL_DAY:%Y-%m}",
+        "/api/v1/openapi.json",
+        f"/api/v1/statistics?month={CRAWL_DAY:%Y-%m}",
     }
     reached = {path for path, response in answers.items() if response.status_code == 200}
     assert expected <= reached, expected - reached
