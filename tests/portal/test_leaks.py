@@ -213,8 +213,14 @@ class LinkCollector(HTMLParser):
 
 
 def json_urls(value) -> list[str]:
+    """Addresses in a JSON answer: "url" and "next" values (not the OpenAPI document's
+    schema of a property named url)."""
     if isinstance(value, dict):
-        return [u for k, v in value.items() for u in ([v] if k == "url" else json_urls(v))]
+        return [
+            u
+            for k, v in value.items()
+            for u in ([v] if k in ("url", "next") and isinstance(v, str) else json_urls(v))
+        ]
     if isinstance(value, list):
         return [u for item in value for u in json_urls(item)]
     return []
