@@ -43,6 +43,13 @@ def _region() -> Region:
     return region
 
 
+def _regions() -> list[Region]:
+    """The regions of the user's scope the picker offers (not groups)."""
+    return regions_in_scope(
+        current_user, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE
+    )
+
+
 def chosen_month(today: date) -> tuple[date, str | None]:
     """?month=YYYY-MM, this month by default; a month typed wrong is named and replaced."""
     return parse_month(request.args.get("month", ""), today)
@@ -114,9 +121,7 @@ def index():
         trend_columns=tables.TREND_COLUMNS,
         trend_lines=tables.trend_lines(points),
         charts=trend_charts(points),
-        regions=regions_in_scope(
-            current_user, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE
-        ),
+        regions=_regions(),
         programs=list(Program),
     )
 
@@ -157,9 +162,7 @@ def annual():
         columns=tables.ANNUAL_COLUMNS,
         lines=tables.annual_lines(summary),
         years=list(range(today.year, EARLIEST_YEAR - 1, -1))[:10],
-        regions=regions_in_scope(
-            current_user, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE
-        ),
+        regions=_regions(),
     )
 
 
