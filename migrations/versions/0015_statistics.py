@@ -82,6 +82,9 @@ def upgrade():
             sqlite_where=sa.text("end_month IS NULL"),
             postgresql_where=sa.text("end_month IS NULL"),
         )
+    with op.batch_alter_table("cases") as batch:
+        batch.create_index("ix_cases_program_paid_on", ["program", "paid_on"], unique=False)
+        batch.create_index("ix_cases_decided_at", ["decided_at"], unique=False)
     _backfill()
 
 
@@ -143,6 +146,9 @@ def _backfill():
 
 
 def downgrade():
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_index("ix_cases_decided_at")
+        batch.drop_index("ix_cases_program_paid_on")
     with op.batch_alter_table("benefit_periods") as batch:
         batch.drop_index("ix_benefit_periods_open_case")
         batch.drop_index("ix_benefit_periods_program_months")
