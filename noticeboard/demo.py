@@ -298,23 +298,17 @@ class _Story:
         names = list(self.villages)
         for months_ago in range(13, 0, -1):
             village = self.villages[names[months_ago % len(names)]]
-            programs = [Program.DIBAO, Program.DIBAO] + [Program.TEKUN] * (months_ago % 4 == 0)
-            for program in dict.fromkeys(programs):
+            # One household a month (each approval is a roster version: they cost the most)
+            programs = [Program.DIBAO] + [Program.TEKUN] * (months_ago % 4 == 0)
+            for program in programs:
                 builder = _dibao_data if program == Program.DIBAO else _tekun_data
-                listed = []
-                for _ in range(programs.count(program)):
-                    case = self.new_case(
-                        village, program, builder(village, self.rng, self.used_ids)
-                    )
-                    self.pools[(village.name, program)].remove(case)  # listed here
-                    listed.append(case)
-                notice = self.notice(village.name, program, listed, 30 * months_ago + 12)
-                for case in listed:
-                    approve_case(self.county, case.id, today=notice.end_date + timedelta(days=2))
+                case = self.new_case(village, program, builder(village, self.rng, self.used_ids))
+                self.pools[(village.name, program)].remove(case)  # listed here, not left over
+                notice = self.notice(village.name, program, [case], 30 * months_ago + 12)
+                approve_case(self.county, case.id, today=notice.end_date + timedelta(days=2))
             paid_on = (self.today - timedelta(days=30 * months_ago)).replace(day=15)
-            for _ in range(self.rng.randint(1, 2)):
-                data = _linshi_data(village, self.rng, self.used_ids, paid_on)
-                self.new_case(village, Program.LINSHI, data)
+            data = _linshi_data(village, self.rng, self.used_ids, paid_on)
+            self.new_case(village, Program.LINSHI, data)
         activate_due(self.today)
         paid = db.session.scalars(
             select(Case)
