@@ -75,6 +75,10 @@ def sync_case(case: Case, today: date | None = None) -> None:
     """Make the case's periods agree with the case, in the caller's transaction."""
     if case.program not in NOTICE_PROGRAMS or case.id is None:
         return
+    if case.benefit_start is None:
+        # Never approved (a draft going into a notice, a rejection): no period can exist,
+        # and a notice of many cases need not look for each one's.
+        return
     now = month_number(today or local_today())
     with db.session.no_autoflush:
         periods = db.session.scalars(
