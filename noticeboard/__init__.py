@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.printing.views import bp as printing_bp
     from noticeboard.regions.views import bp as regions_bp
     from noticeboard.spreadsheets.views import bp as spreadsheets_bp
+    from noticeboard.statistics.views import bp as statistics_bp
 
     blueprints = (
         portal_bp,
@@ -76,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
         masking_bp,
         audit_bp,
         spreadsheets_bp,
+        statistics_bp,
         jobs_bp,
         health_bp,
     )

@@ -80,6 +80,8 @@ class Config:
     NOTICE_GRACE_DAYS = int(os.environ.get("NOTICE_GRACE_DAYS", "30"))
     # Notices per page of /api/v1/notices.
     API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+    # Public statistics: a cell counting fewer households than this is suppressed.
+    STATS_SUPPRESS_BELOW = int(os.environ.get("STATS_SUPPRESS_BELOW", "3"))
     # `flask backup create`: where backups go and how many of the newest are kept.
     BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
     BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))

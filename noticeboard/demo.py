@@ -15,9 +15,10 @@ from stdnum.cn import ric
 
 from noticeboard.accounts.roles import Role
 from noticeboard.accounts.services import create_user
+from noticeboard.cases import changes
 from noticeboard.cases import services as cases
 from noticeboard.cases.lifecycle import activate_due, terminate_case
-from noticeboard.cases.models import LINSHI_REASONS, Case, Program
+from noticeboard.cases.models import LINSHI_REASONS, Case, CaseStatus, Program
 from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
 from noticeboard.notices import objections
@@ -181,6 +182,7 @@ class _Story:
         self.ended_awaiting_approval()
         self.draft_awaiting_publication()
         self.linshi_lists()
+        self.a_year_of_history()
 
     def approved_with_history(self) -> None:
         """Notices that ended weeks ago, approved by the county: standing rosters, one of them
@@ -289,6 +291,37 @@ class _Story:
         listed = [c.id for c in self.take("新店社区", Program.DIBAO, 2)]
         village = self.villages["新店社区"]
         prepare_notice(clerk, village.id, Program.DIBAO, listed)
+
+    def a_year_of_history(self) -> None:
+        """Thirteen months of approvals, 临时救助 paid month by month and one confirmed
+        amount change, through the same services, so the statistics have a trend to show."""
+        names = list(self.villages)
+        for months_ago in range(13, 0, -1):
+            village = self.villages[names[months_ago % len(names)]]
+            # One household a month (each approval is a roster version: they cost the most)
+            programs = [Program.DIBAO] + [Program.TEKUN] * (months_ago % 4 == 0)
+            for program in programs:
+                builder = _dibao_data if program == Program.DIBAO else _tekun_data
+                case = self.new_case(village, program, builder(village, self.rng, self.used_ids))
+                self.pools[(village.name, program)].remove(case)  # listed here, not left over
+                notice = self.notice(village.name, program, [case], 30 * months_ago + 12)
+                approve_case(self.county, case.id, today=notice.end_date + timedelta(days=2))
+            paid_on = (self.today - timedelta(days=30 * months_ago)).replace(day=15)
+            data = _linshi_data(village, self.rng, self.used_ids, paid_on)
+            self.new_case(village, Program.LINSHI, data)
+        activate_due(self.today)
+        paid = db.session.scalars(
+            select(Case)
+            .where(Case.status == CaseStatus.ACTIVE, Case.program == Program.DIBAO)
+            .order_by(Case.id.desc())
+        ).first()
+
+        def raised_standard(values):
+            values["monthly_amount"] = str(Decimal(values["monthly_amount"]) + 60)
+
+        self.edit(paid, raised_standard)
+        _, reviewer = self.staff(paid.village.name)
+        changes.confirm_change(reviewer, cases.pending_change_of(paid).id)
 
     def linshi_lists(self) -> None:
         """事后公示 of last month's 临时救助: one village's list, one township-wide list."""

@@ -10,10 +10,12 @@ from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
 from noticeboard.regions.models import ApprovalDelegation, Region
 from noticeboard.spreadsheets.models import CaseImport
+from noticeboard.statistics.models import BenefitPeriod
 
 __all__ = [
     "ApprovalDelegation",
     "AuditEntry",
+    "BenefitPeriod",
     "Case",
     "CaseChange",
     "CaseImport",

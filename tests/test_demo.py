@@ -123,7 +123,8 @@ def test_demo_has_rosters_approvals_and_temporary_assistance_lists(demo):
 def _check_rosters_and_approvals():
     rosters = list(db.session.scalars(select(Notice).where(Notice.kind == NoticeKind.ROSTER)))
     assert rosters
-    assert {r.published_by.role for r in rosters} == {Role.COUNTY, Role.CLERK}
+    # Approvals (the county), a termination (the clerk), a confirmed change (the reviewer)
+    assert {r.published_by.role for r in rosters} == {Role.COUNTY, Role.CLERK, Role.REVIEWER}
     superseded = [r for r in rosters if state.notice_state(r) == NoticeState.SUPERSEDED]
     assert superseded
     village = superseded[0].region
@@ -233,3 +234,15 @@ def test_analyze_gives_the_planner_statistics(app, demo):
     if db.engine.dialect.name == "sqlite":
         tables = db.session.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars().all()
         assert {"cases", "notice_entries", "notices"} <= set(tables)
+
+
+def test_demo_has_a_year_of_history_for_the_statistics(demo):
+    from noticeboard.statistics.figures import trend
+
+    county = db.session.scalar(select(Region).where(Region.level == RegionLevel.COUNTY))
+    points = trend(county, local_today())
+    dibao = [p.programs[Program.DIBAO].households for p in points]
+    linshi = [p.programs[Program.LINSHI].households for p in points]
+    # Paid households grow month by month over the year; 临时救助 paid in most months.
+    assert dibao[0] >= 1 and dibao[-1] > dibao[0] + 5
+    assert sum(1 for n in linshi if n) >= 10

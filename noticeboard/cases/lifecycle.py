@@ -9,7 +9,7 @@ from sqlalchemy import select
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import ROSTER_STATUSES, Case, CaseStatus
 from noticeboard.cases.services import audit_case, get_case
-from noticeboard.cases.signals import case_changed
+from noticeboard.cases.signals import case_changed, case_status_changed
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError
 from noticeboard.core.permissions import Action, require
@@ -34,6 +34,7 @@ def set_case_status(case: Case, status: CaseStatus, user, note: str) -> None:
     case.updated_by_id = user.id if user else None
     action = STATUS_ACTIONS.get(status, AuditAction.UPDATE)
     audit_case(action, case, user, before=before, after={"status": status.label}, note=note)
+    case_status_changed.send(case, user=user)
 
 
 def can_terminate(case: Case) -> bool:

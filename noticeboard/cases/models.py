@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -145,6 +146,10 @@ class Case(db.Model):
             " AND reason_category IS NOT NULL)",
             name="linshi_fields",
         ),
+        # Statistics: 临时救助 paid in a month, and cases approved in a month, without
+        # reading every case of the county.
+        Index("ix_cases_program_paid_on", "program", "paid_on"),
+        Index("ix_cases_decided_at", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

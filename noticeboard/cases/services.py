@@ -26,7 +26,7 @@ from noticeboard.cases.models import (
     Program,
     ProgramLimit,
 )
-from noticeboard.cases.signals import case_changed, is_listed_on_a_notice
+from noticeboard.cases.signals import case_changed, cases_added, is_listed_on_a_notice
 from noticeboard.cases.validation import MemberInput, clean_case
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
@@ -184,6 +184,7 @@ def add_cases(
     db.session.flush()  # one flush: the inserts go out in batches
     for case in cases:
         audit_case(AuditAction.CREATE, case, user, after=audit_view(case), note="导入")
+    cases_added.send(tuple(cases), user=user)
     return cases
 
 

@@ -16,6 +16,14 @@ case_changed = _signals.signal("case-changed")
 # listed on a notice (on a draft only, with drafts_only).
 case_listed = _signals.signal("case-listed")
 
+# sender: the case, after its status changed (set_case_status; approval sets benefit_start
+# first), before the commit; keyword argument: user. Statistics keep the benefit history.
+case_status_changed = _signals.signal("case-status-changed")
+
+# sender: a tuple of cases entered together with a status and benefit start of their own
+# (an import of 在保对象), flushed, before the commit.
+cases_added = _signals.signal("cases-added")
+
 
 def is_listed_on_a_notice(case, drafts_only: bool = False) -> bool:
     return any(listed for _, listed in case_listed.send(case, drafts_only=drafts_only))

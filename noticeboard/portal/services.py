@@ -245,13 +245,48 @@ def township_board(township: Region, today: date | None = None) -> TownshipBoard
     return TownshipBoard(villages, township_lists)
 
 
-def listed_notices_page(region: Region | None, number: int | None) -> Page:
+@dataclass(frozen=True)
+class NoticeFilter:
+    """What the open-data list narrows to, besides the region; None: any."""
+
+    program: str | None = None
+    kind: str | None = None
+    state: str | None = None  # in_force or ended: the states a public notice can be in
+    since: date | None = None  # published on or after this day (Beijing time)
+
+
+PUBLIC_STATES = (NoticeState.IN_FORCE, NoticeState.ENDED)
+
+
+def listed_notices_page(
+    region: Region | None, number: int | None, filters: NoticeFilter | None = None
+) -> Page:
     """One page of the notices in public view (API_PAGE_SIZE a page) as lists show them: their
-    summaries, not their rows (a whole county's snapshots were 750 KB to parse)."""
+    summaries, not their rows (a whole county's snapshots were 750 KB to parse). The order
+    (newest published first, then the highest id) is total, so pages never overlap."""
     today = local_today()
     size = current_app.config["API_PAGE_SIZE"]
     query = notice_states.public_notices_query(region, today)
+    if filters is not None:
+        query = _filtered(query, filters, today)
     return page_of_query(query, number, size, load=lambda q: _summaries(q, today))
+
+
+def _filtered(query, filters: NoticeFilter, today: date):
+    if filters.program:
+        query = query.where(Notice.program == filters.program)
+    if filters.kind:
+        query = query.where(Notice.kind == filters.kind)
+    if filters.since:
+        start = datetime.combine(filters.since, datetime.min.time(), CHINA)
+        query = query.where(Notice.published_at >= start)
+    # As notice_state decides: only a 7-day notice ends; the others are in force until replaced.
+    ended = (Notice.kind == NoticeKind.PRE_APPROVAL) & (Notice.end_date < today)
+    if filters.state == NoticeState.ENDED:
+        query = query.where(ended)
+    elif filters.state == NoticeState.IN_FORCE:
+        query = query.where(~ended)
+    return query
 
 
 def _summaries(query, today: date) -> list[PublicNotice]:

@@ -7,7 +7,10 @@ stylesheet of its own (/display.css) rather than a class in the page."""
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
+from noticeboard.cases.models import Program
+from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
+from noticeboard.core.exports import csv_response
 from noticeboard.core.forms import show_errors
 from noticeboard.core.security import public_host, public_url, safe_next
 from noticeboard.core.types import utcnow
@@ -18,6 +21,8 @@ from noticeboard.portal import caching, search, services
 from noticeboard.portal.caching import LIST_MAX_AGE, NOTICE_MAX_AGE
 from noticeboard.portal.forms import ObjectionForm
 from noticeboard.regions.models import RegionLevel
+from noticeboard.statistics.periods import parse_month
+from noticeboard.statistics.suppression import public_month
 
 bp = Blueprint("portal", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -168,3 +173,57 @@ def display_css():
     response.vary.add("Cookie")
     response.add_etag(weak=True)
     return response.make_conditional(request)
+
+
+# ---------------------------------------------------------------- statistics (政务公开)
+
+PUBLIC_STATS_COLUMNS = (
+    "地区", "低保户数", "低保人数", "低保金（元）", "特困人数", "特困供养金（元）",
+    "临时救助人次", "临时救助金（元）",
+)  # fmt: skip
+SUPPRESSED = "*"
+
+
+def _public_stats_lines(shown) -> list[list]:
+    lines = []
+    for row in shown.rows:
+        line = [row.name if row.region_id != shown.county.id else f"{row.name}合计"]
+        for program, fields in (
+            (Program.DIBAO, ("households", "persons", "amount")),
+            (Program.TEKUN, ("persons", "amount")),
+            (Program.LINSHI, ("households", "amount")),
+        ):
+            cell = row.cells[program]
+            line.extend(SUPPRESSED if cell is None else getattr(cell, f) for f in fields)
+        lines.append(line)
+    return lines
+
+
+@bp.route("/statistics")
+def statistics():
+    """The county's and its townships' figures of a month: counts and amounts only, small
+    cells suppressed (statistics/suppression.py)."""
+    month, error = parse_month(request.args.get("month", ""), local_today())
+    shown = public_month(month)
+    page = render_template(
+        "portal/statistics.html",
+        shown=shown,
+        month=month,
+        error=error,
+        columns=PUBLIC_STATS_COLUMNS,
+        lines=_public_stats_lines(shown),
+        suppressed=SUPPRESSED,
+    )
+    return caching.public(page, LIST_MAX_AGE, caching.tomorrow())
+
+
+@bp.route("/statistics.csv")
+def statistics_csv():
+    month, _ = parse_month(request.args.get("month", ""), local_today())
+    shown = public_month(month)
+    response = csv_response(
+        list(PUBLIC_STATS_COLUMNS),
+        _public_stats_lines(shown),
+        f"{shown.county.name}{month.year}年{month.month}月社会救助统计.csv",
+    )
+    return caching.public(response, LIST_MAX_AGE, caching.tomorrow())

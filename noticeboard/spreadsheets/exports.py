@@ -5,13 +5,7 @@ they carry personal data."""
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import selectinload
 
 from noticeboard.audit import services as audit
@@ -26,26 +20,20 @@ from noticeboard.cases.models import (
 )
 from noticeboard.cases.search import CaseFilter, case_query
 from noticeboard.core.dates import local_today
+from noticeboard.core.exports import Column, typed_value, write_xlsx
 from noticeboard.extensions import db
 from noticeboard.masking.models import Channel
 from noticeboard.notices.approval import approval_queue, with_cases
 from noticeboard.notices.snapshots import snapshot_of
 from noticeboard.notices.state import get_notice
 from noticeboard.spreadsheets.reading import HEADERS
-from noticeboard.spreadsheets.safe import neutralise_csv, set_text_cell
+from noticeboard.spreadsheets.safe import neutralise_csv
 
 FORMATS = ("xlsx", "csv")
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-@dataclass
-class Column:
-    title: str
-    kind: str = "text"  # text, money, date, month, int
-    width: int = 12
 
 
 @dataclass
@@ -201,51 +189,6 @@ def _finish(user, title, described, columns, lines, fmt, count, region_id=None) 
     return Export(filename, content, MIMETYPES[fmt], len(lines))
 
 
-def _typed(value, kind: str):
-    if value is None or value == "":
-        return None
-    if kind == "money":
-        return Decimal(str(value).replace(",", "")).quantize(Decimal("0.01"))
-    if kind == "int":
-        return int(value)
-    if kind in ("date", "month") and isinstance(value, str):
-        return date.fromisoformat(value if len(value) == 10 else value + "-01")
-    return value
-
-
-def write_xlsx(title: str, columns: list[Column], lines: list[list]) -> bytes:
-    """Amounts as numbers with 2 decimals, dates as dates, IDs and everything else as text;
-    frozen header; write-only, so a county's whole list stays small in memory."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, column.title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formats = {"money": "#,##0.00", "date": "yyyy-mm-dd", "month": "yyyy-mm", "int": "0"}
-    for line in lines:
-        cells = []
-        for column, value in zip(columns, line, strict=True):
-            value = _typed(value, column.kind)
-            cell = WriteOnlyCell(sheet)
-            if column.kind == "text":
-                set_text_cell(cell, None if value is None else str(value))
-            else:
-                cell.value = value
-                cell.number_format = formats[column.kind]
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def write_csv(columns: list[Column], lines: list[list]) -> bytes:
     """UTF-8 with a BOM, which Excel needs to read Chinese CSV; formulas neutralised."""
     buffer = io.StringIO()
@@ -254,7 +197,7 @@ def write_csv(columns: list[Column], lines: list[list]) -> bytes:
     for line in lines:
         writer.writerow(
             [
-                "" if v is None else neutralise_csv(str(_typed(v, c.kind)))
+                "" if v is None else neutralise_csv(str(typed_value(v, c.kind)))
                 for c, v in zip(columns, line, strict=True)
             ]
         )

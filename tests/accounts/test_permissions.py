@@ -74,6 +74,11 @@ STAFF_ROUTES = {
     "spreadsheets.template": ANY,
     "spreadsheets.upload": EDITORS,
     "regions.settings": {ADMIN},
+    "statistics.annual": ANY,
+    "statistics.export_annual": ANY,
+    "statistics.export_month": ANY,
+    "statistics.export_trend": ANY,
+    "statistics.index": ANY,
 }
 # Routes anyone may open, and logout (walked separately: it ends the walk's session).
 PUBLIC_ROUTES = {
@@ -81,6 +86,8 @@ PUBLIC_ROUTES = {
     "accounts.logout",
     "api.notice",
     "api.notices",
+    "api.openapi",
+    "api.statistics",
     "health.healthz",
     "health.readyz",
     "portal.display",
@@ -90,6 +97,8 @@ PUBLIC_ROUTES = {
     "portal.notice_qr",
     "portal.objection_lookup",
     "portal.raise_objection",
+    "portal.statistics",
+    "portal.statistics_csv",
     "portal.township",
     "portal.township_feed",
     "portal.verify",

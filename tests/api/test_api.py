@@ -167,3 +167,38 @@ def test_list_summaries_are_read_from_the_snapshots_as_the_detail_shows_them(
             snapshot = json.loads(detail["snapshot"])
             for key in ("kind", "program", "title", "region", "period", "month"):
                 assert item[key] == snapshot[key], (item["kind"], key)
+
+
+def test_list_filters_pages_with_a_next_link_in_a_stable_order(app, client, world, factory):
+    from noticeboard.extensions import db
+    from noticeboard.notices.models import Notice
+
+    app.config["API_PAGE_SIZE"] = 2
+    try:
+        with travel(START):
+            for _ in range(3):
+                publish(world, factory)
+            publish(world, factory, Program.TEKUN)
+            first = client.get("/api/v1/notices?program=dibao&kind=pre_approval").get_json()
+            assert first["count"] == 3 and first["pages"] == 2
+            second = client.get(first["next"].removeprefix("http://localhost")).get_json()
+            assert second["next"] is None
+            ids = [n["id"] for n in first["notices"] + second["notices"]]
+            expected = [
+                n.id
+                for n in sorted(
+                    db.session.query(Notice).filter(Notice.program == "dibao"),
+                    key=lambda n: (n.published_at, n.id),
+                    reverse=True,
+                )
+            ]
+            assert ids == expected
+            assert "program=dibao" in first["next"] and "kind=pre_approval" in first["next"]
+            assert client.get("/api/v1/notices?state=ended").get_json()["count"] == 0
+            assert client.get("/api/v1/notices?since=2026-11-03").get_json()["count"] == 0
+            assert client.get("/api/v1/notices?since=2026-11-02").get_json()["count"] == 4
+        with travel(date(2026, 11, 20)):
+            assert client.get("/api/v1/notices?state=ended").get_json()["count"] == 4
+            assert client.get("/api/v1/notices?state=in_force").get_json()["count"] == 0
+    finally:
+        app.config["API_PAGE_SIZE"] = 100

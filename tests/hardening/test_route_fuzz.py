@@ -39,7 +39,8 @@ HOSTILE = [
 # Every query parameter any page reads.
 QUERY_NAMES = [
     "page", "village", "township", "program", "status", "q", "code", "receipt", "paper",
-    "channel", "show", "size", "next",
+    "channel", "show", "size", "next", "region", "month", "year", "kind", "state", "since",
+    "after",
 ]  # fmt: skip
 # Every form field any page posts (prefixed ones as the pages prefix them).
 FORM_NAMES = [

@@ -213,8 +213,14 @@ class LinkCollector(HTMLParser):
 
 
 def json_urls(value) -> list[str]:
+    """Addresses in a JSON answer: "url" and "next" values (not the OpenAPI document's
+    schema of a property named url)."""
     if isinstance(value, dict):
-        return [u for k, v in value.items() for u in ([v] if k == "url" else json_urls(v))]
+        return [
+            u
+            for k, v in value.items()
+            for u in ([v] if k in ("url", "next") and isinstance(v, str) else json_urls(v))
+        ]
     if isinstance(value, list):
         return [u for item in value for u in json_urls(item)]
     return []
@@ -279,6 +285,12 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
         "/",
         "/api/v1/notices",
         *(f"/api/v1/notices?township={t.id}" for t in townships),
+        # The statistics (the links lead to the CSV and the OpenAPI document), this month
+        # and the month of the crawl's notices, each township asked for alone too.
+        "/statistics",
+        f"/statistics?month={CRAWL_DAY:%Y-%m}",
+        f"/api/v1/statistics?month={CRAWL_DAY:%Y-%m}",
+        *(f"/api/v1/statistics?region={t.id}&month={CRAWL_DAY:%Y-%m}" for t in townships),
         *(f"/api/v1/notices?village={v.id}" for v in villages),
         *(f"/townships/{t.id}/feed.atom" for t in townships),
         # Pages a visitor can reach by typing: every notice id, code and receipt.
@@ -311,6 +323,10 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
         *(f"/townships/{t.id}/feed.atom" for t in townships),
         "/verify",
         "/objections/lookup",
+        "/statistics",
+        f"/statistics.csv?month={CRAWL_DAY:%Y-%m}",
+        "/api/v1/openapi.json",
+        f"/api/v1/statistics?month={CRAWL_DAY:%Y-%m}",
     }
     reached = {path for path, response in answers.items() if response.status_code == 200}
     assert expected <= reached, expected - reached

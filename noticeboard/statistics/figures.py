@@ -1,0 +1,304 @@
+"""A month's figures for a region and the regions below it, computed from the benefit
+history (periods), the 临时救助 payments, the notices and the objections: a few
+aggregations grouped by village, added up the region tree here.
+
+A case counts in month M when it is paid for M (a period overlaps M); 临时救助 counts in
+the month it was paid (paid_on). Notices count in the month they were published, objections
+in the month they were raised, upheld ones in the month they were decided (Beijing time).
+"""
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, or_, select
+
+from noticeboard.cases.models import NOTICE_PROGRAMS, Case, CaseStatus, Program
+from noticeboard.core.dates import CHINA, first_of_next_month
+from noticeboard.extensions import db
+from noticeboard.notices.models import Notice, NoticeKind, Objection, ObjectionOutcome
+from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.statistics.models import BenefitPeriod as P
+from noticeboard.statistics.periods import month_number, month_start
+
+PROGRAMS = tuple(Program)
+WAN = Decimal(10000)
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Cell:
+    """One program's figures in one region and month. 户 are households for 低保, persons
+    for 特困 and payments (人次) for 临时救助."""
+
+    households: int = 0
+    persons: int = 0
+    amount_fen: int = 0  # payable for the month (临时救助: paid in the month)
+    ytd_fen: int = 0  # from January to the month, inclusive
+    ytd_count: int = 0  # 临时救助 payments (人次) from January to the month
+    new: int = 0  # first month paid (新增)
+    ended: int = 0  # last month paid, terminated (停保)
+
+    def add(self, other: "Cell") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def amount(self) -> Decimal:
+        return fen_to_yuan(self.amount_fen)
+
+    @property
+    def ytd(self) -> Decimal:
+        return fen_to_yuan(self.ytd_fen)
+
+    @property
+    def per_person(self) -> Decimal | None:
+        if not self.persons:
+            return None
+        return (Decimal(self.amount_fen) / 100 / self.persons).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Figures:
+    """Everything counted for one region in one month."""
+
+    region: Region
+    programs: dict[Program, Cell] = field(default_factory=lambda: {p: Cell() for p in PROGRAMS})
+    # 特困 persons by (供养方式, 自理能力)
+    tekun_care: Counter = field(default_factory=Counter)
+    notices: Counter = field(default_factory=Counter)  # NoticeKind → published
+    objections_raised: int = 0
+    objections_upheld: int = 0
+    approval_days: list[int] = field(default_factory=list)
+
+    def add(self, other: "Figures") -> None:
+        for program in PROGRAMS:
+            self.programs[program].add(other.programs[program])
+        self.tekun_care.update(other.tekun_care)
+        self.notices.update(other.notices)
+        self.objections_raised += other.objections_raised
+        self.objections_upheld += other.objections_upheld
+        self.approval_days.extend(other.approval_days)
+
+    @property
+    def median_approval_days(self) -> float | None:
+        return statistics.median(self.approval_days) if self.approval_days else None
+
+    @property
+    def total_amount_fen(self) -> int:
+        return sum(cell.amount_fen for cell in self.programs.values())
+
+    @property
+    def total_ytd_fen(self) -> int:
+        return sum(cell.ytd_fen for cell in self.programs.values())
+
+
+@dataclass
+class MonthReport:
+    region: Region
+    month: date  # its first day
+    rows: list[Figures]  # the regions one level below (none for a village)
+    total: Figures
+
+
+def _utc_bounds(first: date, end: date) -> tuple[datetime, datetime]:
+    """Beijing-time days [first, end) as the UTC instants stored."""
+    return (datetime.combine(first, time(), CHINA), datetime.combine(end, time(), CHINA))
+
+
+def _in_region(region: Region):
+    return Region.path.startswith(region.path, autoescape=True)
+
+
+def _villages_of(region: Region):
+    """The ids of the regions in `region`, as a subquery: SQLite reads it once into a lookup
+    table instead of joining every period to its region."""
+    return select(Region.id).where(_in_region(region)).scalar_subquery()
+
+
+def _period_rows(region: Region, m: int):
+    jan = (m // 12) * 12
+    paid_now = and_(P.first_month <= m, or_(P.end_month.is_(None), P.end_month > m))
+    last = case((or_(P.end_month.is_(None), P.end_month > m + 1), m + 1), else_=P.end_month)
+    first = case((P.first_month < jan, jan), else_=P.first_month)
+    return db.session.execute(
+        select(
+            P.village_id,
+            P.program,
+            P.tekun_mode,
+            P.self_care,
+            func.sum(case((paid_now, 1), else_=0)),
+            func.sum(case((paid_now, P.persons), else_=0)),
+            func.sum(case((paid_now, P.amount_fen), else_=0)),
+            func.sum(P.amount_fen * (last - first)),
+            func.sum(case((and_(P.first_month == m, P.starts_case), 1), else_=0)),
+            func.sum(case((and_(P.end_month == m + 1, P.ended_by == "terminated"), 1), else_=0)),
+        )
+        .where(P.village_id.in_(_villages_of(region)), P.first_month <= m)
+        .where(or_(P.end_month.is_(None), P.end_month > jan))
+        .group_by(P.village_id, P.program, P.tekun_mode, P.self_care)
+    ).all()
+
+
+def _linshi_rows(region: Region, month: date):
+    jan, end = month.replace(month=1), first_of_next_month(month)
+    this_month = Case.paid_on >= month
+    fen = func.round(Case.amount * 100)
+    return db.session.execute(
+        select(
+            Case.village_id,
+            func.sum(case((this_month, 1), else_=0)),
+            func.sum(case((this_month, fen), else_=0)),
+            func.sum(fen),
+            func.count(),
+        )
+        .where(Case.village_id.in_(_villages_of(region)), Case.program == Program.LINSHI)
+        .where(Case.status != CaseStatus.REJECTED, Case.paid_on >= jan, Case.paid_on < end)
+        .group_by(Case.village_id)
+    ).all()
+
+
+def notice_rows(region: Region, first: date, end: date):
+    """Notices published in the days [first, end), by region and kind."""
+    start, end = _utc_bounds(first, end)
+    return db.session.execute(
+        select(Notice.region_id, Notice.kind, func.count())
+        .join(Region, Region.id == Notice.region_id)
+        .where(_in_region(region), Notice.published_at >= start, Notice.published_at < end)
+        .group_by(Notice.region_id, Notice.kind)
+    ).all()
+
+
+def objection_rows(region: Region, first: date, end: date):
+    """Per region of the notice: objections raised in the days [first, end), those decided
+    in them, and the upheld among the decided."""
+    start, end = _utc_bounds(first, end)
+    raised = and_(Objection.created_at >= start, Objection.created_at < end)
+    decided = and_(Objection.resolved_at >= start, Objection.resolved_at < end)
+    upheld = and_(decided, Objection.outcome == ObjectionOutcome.UPHELD)
+    return db.session.execute(
+        select(
+            Notice.region_id,
+            func.sum(case((raised, 1), else_=0)),
+            func.sum(case((decided, 1), else_=0)),
+            func.sum(case((upheld, 1), else_=0)),
+        )
+        .join(Notice, Notice.id == Objection.notice_id)
+        .join(Region, Region.id == Notice.region_id)
+        .where(_in_region(region), or_(raised, decided))
+        .group_by(Notice.region_id)
+    ).all()
+
+
+def _approval_rows(region: Region, month: date):
+    """Cases approved in the month (a rejection sets no benefit_start)."""
+    start, end = _utc_bounds(month, first_of_next_month(month))
+    return db.session.execute(
+        select(Case.village_id, Case.created_at, Case.decided_at)
+        .where(Case.village_id.in_(_villages_of(region)), Case.program.in_(NOTICE_PROGRAMS))
+        .where(Case.decided_at >= start, Case.decided_at < end, Case.benefit_start.is_not(None))
+    ).all()
+
+
+def _row_finder(region: Region):
+    """Maps a region id below `region` to the row (a child of `region`) it adds to."""
+    below = db.session.execute(
+        select(Region.id, Region.path).where(_in_region(region), Region.id != region.id)
+    ).all()
+    depth = len(region.path.strip("/").split("/"))
+    owner = {}
+    for region_id, path in below:
+        ids = path.strip("/").split("/")
+        owner[region_id] = int(ids[depth]) if len(ids) > depth else None
+    return owner
+
+
+def children_of(region: Region) -> list[Region]:
+    if region.level in (RegionLevel.VILLAGE, RegionLevel.GROUP):
+        return []
+    return list(
+        db.session.scalars(select(Region).where(Region.parent_id == region.id).order_by(Region.id))
+    )
+
+
+def month_report(region: Region, month: date) -> MonthReport:
+    """The figures of `month` for `region` (the total) and each region one level below."""
+    month = month.replace(day=1)
+    m = month_number(month)
+    rows = {child.id: Figures(child) for child in children_of(region)}
+    total = Figures(region)
+    owner = _row_finder(region) if rows else {}
+
+    def targets(region_id: int) -> list[Figures]:
+        row = rows.get(owner.get(region_id))
+        return [total, row] if row is not None else [total]
+
+    for village_id, program, mode, care, n, persons, fen, ytd, new, ended in _period_rows(
+        region, m
+    ):
+        cell = Cell(n, persons or 0, fen or 0, ytd or 0, new=new or 0, ended=ended or 0)
+        for figures in targets(village_id):
+            figures.programs[Program(program)].add(cell)
+            if program == Program.TEKUN and n:
+                figures.tekun_care[(mode, care)] += n
+    for village_id, n, fen, ytd, ytd_count in _linshi_rows(region, month):
+        cell = Cell(n or 0, n or 0, int(fen or 0), int(ytd or 0), ytd_count=ytd_count)
+        for figures in targets(village_id):
+            figures.programs[Program.LINSHI].add(cell)
+    end = first_of_next_month(month)
+    for region_id, kind, count in notice_rows(region, month, end):
+        for figures in targets(region_id):
+            figures.notices[NoticeKind(kind)] += count
+    for region_id, raised, _, upheld in objection_rows(region, month, end):
+        for figures in targets(region_id):
+            figures.objections_raised += raised or 0
+            figures.objections_upheld += upheld or 0
+    for village_id, created, decided in _approval_rows(region, month):
+        days = (decided.astimezone(CHINA).date() - created.astimezone(CHINA).date()).days
+        for figures in targets(village_id):
+            figures.approval_days.append(days)
+    return MonthReport(region, month, list(rows.values()), total)
+
+
+@dataclass
+class TrendPoint:
+    month: date
+    programs: dict[Program, Cell]
+
+
+def trend(region: Region, last: date, months: int = 12) -> list[TrendPoint]:
+    """Households, persons and amounts of each program for the `months` months ending with
+    `last`. The periods are read once, grouped by their first and end month (a few hundred
+    groups for a county), and each month adds up the groups that cover it."""
+    last_m = month_number(last)
+    numbers = list(range(last_m - months + 1, last_m + 1))
+    points = {m: {p: Cell() for p in PROGRAMS} for m in numbers}
+    groups = db.session.execute(
+        select(
+            P.program, P.first_month, P.end_month,
+            func.count(), func.sum(P.persons), func.sum(P.amount_fen),
+        )
+        .where(P.village_id.in_(_villages_of(region)), P.first_month <= last_m)
+        .where(or_(P.end_month.is_(None), P.end_month > numbers[0]))
+        .group_by(P.program, P.first_month, P.end_month)
+    ).all()  # fmt: skip
+    for program, first, end, n, persons, fen in groups:
+        for m in numbers:
+            if first <= m and (end is None or end > m):
+                points[m][Program(program)].add(Cell(n, persons or 0, fen or 0))
+    first_day = month_start(numbers[0])
+    payments = db.session.execute(
+        select(Case.paid_on, func.round(Case.amount * 100))
+        .where(Case.village_id.in_(_villages_of(region)), Case.program == Program.LINSHI)
+        .where(Case.status != CaseStatus.REJECTED)
+        .where(Case.paid_on >= first_day, Case.paid_on < first_of_next_month(month_start(last_m)))
+    ).all()
+    for paid_on, fen in payments:
+        cell = points[month_number(paid_on)][Program.LINSHI]
+        cell.add(Cell(1, 1, int(fen)))
+    return [TrendPoint(month_start(m), points[m]) for m in numbers]
