@@ -6,10 +6,10 @@ Usage (from the repository root):
     python bench/stats.py --cases 100000                     # build one first (bench/scale.py)
     python bench/stats.py --cases 300 --runs 2               # smoke test (tests/bench/)
 
-A reused database is timed on a copy, after the migrations it lacks: 0015_statistics fills
+A reused database is timed on a copy, after the migrations it lacks: 0017_statistics fills
 the benefit history from its cases, as it would on a deployed county (the seconds it takes
 are printed). A fresh build inserts its cases with SQL, around the services, so the history
-is filled the same way: the build is taken back to 0014 and migrated again.
+is filled the same way: the build is taken back to 0016 and migrated again.
 
 Timed, each --runs times after one warm-up: `month_report` of the county (every program, the
 township breakdown, notices, objections, days to approval) for the current month, and
@@ -128,7 +128,8 @@ def main(argv=None) -> None:
         app = make_app(url)
         with app.app_context():
             if not args.reuse:
-                downgrade(revision="0014_jobs")  # so 0015 fills the history from the cases
+                # so that 0017 fills the history from the cases
+                downgrade(revision="0016_approval_delegations")
             started = time.perf_counter()
             upgrade()
             facts["migrate_s"] = round(time.perf_counter() - started, 1)

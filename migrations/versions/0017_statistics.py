@@ -5,8 +5,8 @@ benefit_start on; a terminated one through the month it was terminated in (its l
 change, updated_at, Beijing time: nothing edits a terminated case). Earlier amounts of a
 case were never kept, so a backfilled period carries today's amount for its whole length.
 
-Revision ID: 0015_statistics
-Revises: 0014_jobs
+Revision ID: 0017_statistics
+Revises: 0016_approval_delegations
 """
 
 from datetime import UTC, datetime
@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_statistics"
-down_revision = "0014_jobs"
+revision = "0017_statistics"
+down_revision = "0016_approval_delegations"
 branch_labels = None
 depends_on = None
 
@@ -82,7 +82,7 @@ def upgrade():
             sqlite_where=sa.text("end_month IS NULL"),
             postgresql_where=sa.text("end_month IS NULL"),
         )
-    with op.batch_alter_table("cases") as batch:
+    with op.batch_alter_table("cases", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.create_index("ix_cases_program_paid_on", ["program", "paid_on"], unique=False)
         batch.create_index("ix_cases_decided_at", ["decided_at"], unique=False)
     _backfill()
@@ -146,7 +146,7 @@ def _backfill():
 
 
 def downgrade():
-    with op.batch_alter_table("cases") as batch:
+    with op.batch_alter_table("cases", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_index("ix_cases_decided_at")
         batch.drop_index("ix_cases_program_paid_on")
     with op.batch_alter_table("benefit_periods") as batch:
