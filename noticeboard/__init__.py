@@ -62,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.printing.views import bp as printing_bp
     from noticeboard.regions.views import bp as regions_bp
     from noticeboard.spreadsheets.views import bp as spreadsheets_bp
+    from noticeboard.standards.views import bp as standards_bp
 
     blueprints = (
         portal_bp,
@@ -74,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
         masking_bp,
         audit_bp,
         spreadsheets_bp,
+        standards_bp,
         jobs_bp,
         health_bp,
     )

@@ -18,6 +18,7 @@ from noticeboard.printing.fonts import doctor
 from noticeboard.regions.cli import regions_cli
 from noticeboard.regions.models import Region
 from noticeboard.spreadsheets import cli as spreadsheets_cli  # noqa: F401 (its cases commands)
+from noticeboard.standards.cli import reviews_cli, standards_cli
 
 
 @click.command("demo")
@@ -68,6 +69,8 @@ def register_cli(app: Flask) -> None:
         notices_cli,
         jobs_cli,
         backup_cli,
+        standards_cli,
+        reviews_cli,
         demo_command,
         doctor_command,
         analyze_command,

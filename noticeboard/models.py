@@ -3,19 +3,23 @@
 from noticeboard.accounts.models import User
 from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Case, CaseChange, CaseMember, ProgramLimit
+from noticeboard.cases.standards import AssistanceStandard
 from noticeboard.jobs.models import Job, WorkerBeat
 from noticeboard.masking.models import ChannelPolicy
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
 from noticeboard.regions.models import Region
 from noticeboard.spreadsheets.models import CaseImport
+from noticeboard.standards.models import CaseReview, ReviewSetting
 
 __all__ = [
+    "AssistanceStandard",
     "AuditEntry",
     "Case",
     "CaseChange",
     "CaseImport",
     "CaseMember",
+    "CaseReview",
     "ChannelPolicy",
     "Job",
     "Notice",
@@ -24,6 +28,7 @@ __all__ = [
     "ProgramLimit",
     "Region",
     "RenderedPdf",
+    "ReviewSetting",
     "User",
     "WorkerBeat",
 ]

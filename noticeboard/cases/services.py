@@ -26,7 +26,12 @@ from noticeboard.cases.models import (
     Program,
     ProgramLimit,
 )
-from noticeboard.cases.signals import case_changed, is_listed_on_a_notice
+from noticeboard.cases.signals import (
+    batch_of_changes,
+    case_changed,
+    cases_changed,
+    is_listed_on_a_notice,
+)
 from noticeboard.cases.validation import MemberInput, clean_case
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
@@ -141,6 +146,40 @@ def apply_values(case: Case, values: dict, members: list[MemberInput]) -> None:
     case.members = kept
 
 
+# What each program's form posts besides the common fields (cases/forms.py).
+FORM_FIELDS = {
+    Program.DIBAO: (
+        "dibao_area",
+        "dibao_category",
+        "monthly_amount",
+        "income_per_person",
+        "frequent_review",
+    ),
+    Program.TEKUN: (
+        "tekun_mode",
+        "self_care",
+        "basic_amount",
+        "care_amount",
+        "amount_override_reason",
+    ),
+    Program.LINSHI: ("linshi_type", "reason_category", "amount", "paid_on"),
+}
+
+
+def form_data(case: Case) -> dict:
+    """The case as its form posts it, for a change made elsewhere (a review) that goes the
+    form's way: clean_case, and the reviewer's confirmation for a case on the roster."""
+    fields = ("village_id", "group_name", "applicant_name", "applicant_id_number")
+    fields += ("applicant_phone", "address", *FORM_FIELDS[case.program])
+    data = {f: getattr(case, f) for f in fields}
+    data = {k: str(v) if isinstance(v, Decimal | date) else v for k, v in data.items()}
+    data["members"] = [
+        {"name": m.name, "id_number": m.id_number, "relation": m.relation, "covered": m.covered}
+        for m in case.members
+    ]
+    return data
+
+
 def create_case(user, program: Program | str, data: dict) -> Case:
     case = enter_case(user, program, data)
     db.session.commit()
@@ -226,6 +265,31 @@ def save_edit(user, case: Case, before: dict, after: dict, note: str | None = No
     audit_case(AuditAction.UPDATE, case, user, before=before, after=after, note=note)
     case_changed.send(case, user=user, change="changed")
     db.session.commit()
+
+
+# The amount columns a new standard may change, and what the audit log shows of them.
+AMOUNT_FIELDS = ("monthly_amount", "basic_amount", "care_amount")
+
+
+def change_amounts(user, updates: list[tuple[Case, dict]], note: str) -> list[Case]:
+    """Set new amounts on many cases in the caller's transaction (a re-calculation after a
+    new standard): one audit entry per case, case_changed for each (statistics keep every
+    case's amount history), then one cases_changed so that each village's roster publishes
+    a single new version. `updates` pairs each case with its new AMOUNT_FIELDS values."""
+    changed = []
+    with batch_of_changes():
+        for case, amounts in updates:
+            before = {f: str(getattr(case, f)) for f in amounts}
+            for field, value in amounts.items():
+                setattr(case, field, value)
+            case.updated_by_id = user.id
+            after = {f: str(v) for f, v in amounts.items()}
+            audit_case(AuditAction.UPDATE, case, user, before=before, after=after, note=note)
+            case_changed.send(case, user=user, change="changed")
+            changed.append(case)
+        db.session.flush()
+    cases_changed.send(changed, user=user, change="changed")
+    return changed
 
 
 def pending_change_of(case: Case) -> CaseChange | None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import NOTICE_PROGRAMS, ROSTER_STATUSES, Case, Program
-from noticeboard.cases.signals import case_changed
+from noticeboard.cases.signals import case_changed, cases_changed, in_batch
 from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus
@@ -23,6 +23,7 @@ ROSTER_REASONS = {
     "approved": "新增保障对象",
     "terminated": "保障对象退出",
     "changed": "保障信息调整",
+    "reinvestigated": "保障对象复查后重新公示",
 }
 
 
@@ -70,9 +71,21 @@ def publish_roster(village: Region, program: Program, user, change: str) -> Noti
 @case_changed.connect
 def _roster_follows_case(case: Case, *, user, change: str) -> None:
     """A change to an approved or active case, or its termination, is a new roster version."""
-    listed = change == "terminated" or case.status in ROSTER_STATUSES
-    if listed and case.program in NOTICE_PROGRAMS:
+    if not in_batch() and _listed(case, change):
         publish_roster(case.village, case.program, user, change)
+
+
+@cases_changed.connect
+def _rosters_follow_cases(cases: list[Case], *, user, change: str) -> None:
+    """Many cases changed together: one new version per village and program affected."""
+    affected = {(c.village_id, c.program): c.village for c in cases if _listed(c, change)}
+    for (_, program), village in sorted(affected.items()):
+        publish_roster(village, program, user, change)
+
+
+def _listed(case: Case, change: str) -> bool:
+    listed = change in ("terminated", "reinvestigated") or case.status in ROSTER_STATUSES
+    return listed and case.program in NOTICE_PROGRAMS
 
 
 def roster_versions(village: Region, program: Program) -> Select:
