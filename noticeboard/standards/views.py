@@ -1,7 +1,7 @@
 """Pages of standards (保障标准: history, a new one, its preview and confirmation) and of
 reviews (定期核查: what is due, recording one)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from noticeboard.cases.services import get_case
@@ -9,7 +9,7 @@ from noticeboard.cases.standards import StandardKind
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.forms import flash_refusal
 from noticeboard.core.pages import page_of
-from noticeboard.core.permissions import Action, can, requires
+from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.regions.models import RegionLevel
@@ -46,12 +46,14 @@ def _index(errors: dict | None = None, status: int = 200):
     ), status
 
 
-@bp.route("/standards/", methods=["GET", "POST"])
+@bp.route("/standards/")
 def index():
-    if request.method == "GET":
-        return _index()
-    if not can(current_user, Action.SET_STANDARDS):
-        abort(403)
+    return _index()
+
+
+@bp.route("/standards/new", methods=["POST"])
+@requires(Action.SET_STANDARDS)
+def propose():
     form = request.form
     try:
         standard = services.propose_standard(
