@@ -54,6 +54,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [
     ("admin", "管理员", Role.ADMIN, None),
     ("county", "县民政局 陈科长", Role.COUNTY, None),
+    # A second county officer: confirms the standards 陈科长 enters (maker/checker).
+    ("county2", "县民政局 周股长", Role.COUNTY, None),
     ("clerk", "新店镇 林经办", Role.CLERK, "新店镇"),
     ("reviewer", "新店镇 黄审核", Role.REVIEWER, "新店镇"),
     ("clerk2", "城关街道 郑经办", Role.CLERK, "城关街道"),
@@ -309,15 +311,15 @@ class _Story:
         publish_linshi_list(reviewer2, self.townships["城关街道"].id, last_month)
 
     def standards_and_reviews(self) -> None:
-        """The county's standards history (each entered by the county officer and confirmed
-        by the administrator, which re-calculates the rosters), a rise still waiting for
+        """The county's standards history (each entered by one county officer and confirmed
+        by the other, which re-calculates the rosters), a rise still waiting for
         confirmation, and periodic reviews: one due this month, two overdue."""
-        admin = self.users["admin"]
+        checker = self.users["county2"]
         for year, kinds in DEMO_STANDARDS.items():
             for kind, amount in kinds.items():
                 basis = f"示民〔{year - 1}〕12号"
                 standard = propose_standard(self.county, kind, amount, f"{year}-01", basis)
-                confirm_standard(admin, standard.id)
+                confirm_standard(checker, standard.id)
         next_year = self.today.year + 1
         propose_standard(self.county, "dibao_rural", "860.00", f"{next_year}-01", "征求意见稿")
         on_roster = db.session.scalars(

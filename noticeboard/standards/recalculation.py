@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from noticeboard.audit.models import AuditAction
@@ -41,6 +42,7 @@ class Line:
 
     case_id: int
     reference: str
+    village_id: int
     village: str
     before: Decimal
     after: Decimal
@@ -83,13 +85,13 @@ class Preview:
 
     @property
     def villages(self) -> list[VillageTotal]:
-        totals: dict[str, VillageTotal] = {}
+        totals: dict[int, VillageTotal] = {}
         for line in self.lines:
-            total = totals.setdefault(line.village, VillageTotal(line.village))
+            total = totals.setdefault(line.village_id, VillageTotal(line.village))
             total.cases += 1
             total.before += line.before
             total.after += line.after
-        return sorted(totals.values(), key=lambda t: t.village)
+        return list(totals.values())  # in the lines' order: the region tree's
 
     @property
     def before(self) -> Decimal:
@@ -101,10 +103,13 @@ class Preview:
 
 
 # The columns a preview reads per case: no ORM objects, so 30,000 cases take a second.
+# Villages are named with their township: every township may have its own 东风村.
+_TOWNSHIP = aliased(Region)
 _COLUMNS = (
     Case.id,
     Case.program,
-    Region.name,
+    Case.village_id,
+    _TOWNSHIP.name + Region.name,
     Case.dibao_area,
     Case.dibao_category,
     Case.persons_covered,
@@ -122,6 +127,7 @@ def _affected(standard: AssistanceStandard):
     query = (
         select(*_COLUMNS)
         .join(Region, Region.id == Case.village_id)
+        .join(_TOWNSHIP, _TOWNSHIP.id == Region.parent_id)
         .where(Region.path.startswith(county.path, autoescape=True))
         .where(Case.status.in_(ROSTER_STATUSES))
         .order_by(Region.path, Case.id)
@@ -151,8 +157,8 @@ def preview(user, standard_id: int) -> Preview:
     result = Preview(standard, in_force.get(standard.kind))
     in_force[standard.kind] = standard.amount
     for row in _affected(standard):
-        (case_id, program, village, area, category, persons, income) = row[:7]
-        (monthly, self_care, basic, care, override) = row[7:]
+        (case_id, program, village_id, village, area, category, persons) = row[:7]
+        (income, monthly, self_care, basic, care, override) = row[7:]
         reference = f"{Program(program).label}-{case_id:06d}"
         if program == Program.DIBAO:
             if income is None:
@@ -184,7 +190,8 @@ def preview(user, standard_id: int) -> Preview:
         if after == before:
             result.unchanged += 1
             continue
-        result.lines.append(Line(case_id, reference, village, before, after, amounts))
+        line = Line(case_id, reference, village_id, village, before, after, amounts)
+        result.lines.append(line)
     return result
 
 

@@ -12,6 +12,8 @@ from noticeboard.cases.standards import StandardKind, standards_in_force
 from noticeboard.core.errors import DomainError, Forbidden, ValidationFailed
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeKind
+from noticeboard.regions.models import RegionLevel
+from noticeboard.regions.services import create_region
 from noticeboard.standards import recalculation, services
 from tests.conftest import login, post_form
 from tests.standards.conftest import in_force, on_roster
@@ -73,10 +75,22 @@ def test_the_preview_lists_old_and_new_amounts_and_the_households_without_income
     }
     assert [(m.case_id, m.reason) for m in preview.manual] == [(unknown.id, "未记录家庭月人均收入")]
     assert [(v.village, v.cases, v.difference) for v in preview.villages] == [
-        ("东风村", 1, Decimal("80.00")),
-        ("红星村", 1, Decimal("40.00")),
+        ("新店镇东风村", 1, Decimal("80.00")),
+        ("新店镇红星村", 1, Decimal("40.00")),
     ]
     assert preview.previous == Decimal("880.00")
+
+
+def test_villages_of_the_same_name_in_two_townships_are_totalled_apart(world, factory, rural_880):
+    namesake = create_region("东风村", RegionLevel.VILLAGE, world.township_b)
+    for clerk, village in ((world.clerk_a, world.village_a), (world.clerk_b, namesake)):
+        on_roster(factory.case(clerk, Program.DIBAO, village, income_per_person="300"))
+    standard = services.propose_standard(world.county_officer, "dibao_rural", "920.00", "2026-01")
+    preview = recalculation.preview(world.county_officer, standard.id)
+    assert [(v.village, v.cases) for v in preview.villages] == [
+        ("新店镇东风村", 1),
+        ("城关街道东风村", 1),
+    ]
 
 
 def test_confirming_changes_every_amount_and_publishes_one_roster_version_per_village(
