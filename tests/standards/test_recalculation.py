@@ -4,11 +4,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Case, Program
-from noticeboard.cases.standards import StandardKind, standards_in_force
+from noticeboard.cases.standards import AssistanceStandard, StandardKind, standards_in_force
 from noticeboard.core.errors import DomainError, Forbidden, ValidationFailed
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeKind
@@ -217,3 +217,24 @@ def test_a_refused_standard_shows_the_form_again_with_the_field_named(app, world
     page = response.get_data(as_text=True)
     assert "起始月份：请按 2026-10 的格式填写月份" in page
     assert "不是金额" in page
+
+
+def test_a_case_saved_by_someone_else_meanwhile_stops_the_whole_change(
+    world, county_cases, monkeypatch
+):
+    a, a2 = county_cases[:2]
+    apply = recalculation.change_amounts
+
+    def saved_meanwhile(user, updates, note):
+        # Another editor's save lands after the cases were read, before they are written.
+        table = Case.__table__
+        db.session.execute(update(table).where(table.c.id == a.id).values(version=99))
+        return apply(user, updates, note)
+
+    monkeypatch.setattr(recalculation, "change_amounts", saved_meanwhile)
+    standard = services.propose_standard(world.county_officer, "dibao_rural", "920.00", "2026-01")
+    with pytest.raises(DomainError, match="确认期间有案件被他人修改"):
+        recalculation.confirm(world.admin, standard.id)
+    db.session.rollback()
+    assert db.session.get(Case, a2.id).monthly_amount == Decimal("399.50")
+    assert db.session.get(AssistanceStandard, standard.id).confirmed_at is None
