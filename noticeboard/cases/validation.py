@@ -93,7 +93,14 @@ def clean_case_data(
     is the program's ceiling() and `in_force` the county's standards_in_force() when the
     caller checks many cases and has read them once."""
     errors: dict[str, list[str]] = {}
-    values: dict = {"program": program}
+    # Every program's values carry the same keys (bulk inserts take one row's columns for
+    # all); the program's own branch below fills in what it has.
+    values: dict = {
+        "program": program,
+        "income_per_person": None,
+        "frequent_review": False,
+        "amount_override_reason": None,
+    }
 
     village = db.session.get(Region, int(data["village_id"])) if data.get("village_id") else None
     if (
