@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     from noticeboard.printing.views import bp as printing_bp
     from noticeboard.regions.views import bp as regions_bp
     from noticeboard.spreadsheets.views import bp as spreadsheets_bp
+    from noticeboard.standards.views import bp as standards_bp
     from noticeboard.statistics.views import bp as statistics_bp
 
     blueprints = (
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
         audit_bp,
         spreadsheets_bp,
         statistics_bp,
+        standards_bp,
         jobs_bp,
         health_bp,
     )

@@ -18,10 +18,11 @@ from noticeboard.jobs.cli import jobs_cli
 from noticeboard.notices.cli import notices_cli
 from noticeboard.printing import cli as _printing_cli  # noqa: F401  (flask notices verify)
 from noticeboard.printing.fonts import doctor
-from noticeboard.regions.cli import region_by_path, regions_cli
+from noticeboard.regions.cli import region_at, regions_cli
 from noticeboard.regions.delegation import confirmers
 from noticeboard.regions.models import Region
 from noticeboard.spreadsheets import cli as spreadsheets_cli  # noqa: F401 (its cases commands)
+from noticeboard.standards.cli import reviews_cli, standards_cli
 
 
 @click.command("demo")
@@ -61,7 +62,7 @@ def doctor_command():
 @click.option("--region", "region_path", required=True, help="县/区，如 示范县")
 def settings_command(action, region_path):
     """`flask settings show --region 示范县`: the county's rules (issue 17), one per line."""
-    county = region_by_path(region_path)
+    county = region_at(region_path)
     if county.parent_id is not None:
         raise click.ClickException(f"“{region_path}”不是县/区，请写县/区的名称，如 示范县")
     for program, confirmer in confirmers(county.id).items():
@@ -98,6 +99,8 @@ def register_cli(app: Flask) -> None:
         notices_cli,
         jobs_cli,
         backup_cli,
+        standards_cli,
+        reviews_cli,
         demo_command,
         doctor_command,
         analyze_command,

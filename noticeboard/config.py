@@ -97,6 +97,10 @@ class Config:
     JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
     # Objections raised online, per client address.
     OBJECTION_LIMIT = os.environ.get("OBJECTION_LIMIT", "5 per hour")
+    # Months between periodic reviews (定期核查) of a 低保/特困 case, and for households with
+    # irregular income or members able to work (《最低生活保障审核确认办法》第三十一条).
+    REVIEW_MONTHS = int(os.environ.get("REVIEW_MONTHS", "12"))
+    REVIEW_MONTHS_FREQUENT = int(os.environ.get("REVIEW_MONTHS_FREQUENT", "6"))
 
 
 def follow_public_address(config) -> None:

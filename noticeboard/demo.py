@@ -18,7 +18,14 @@ from noticeboard.accounts.services import create_user
 from noticeboard.cases import changes
 from noticeboard.cases import services as cases
 from noticeboard.cases.lifecycle import activate_due, terminate_case
-from noticeboard.cases.models import LINSHI_REASONS, Case, CaseStatus, Program
+from noticeboard.cases.models import (
+    LINSHI_REASONS,
+    NOTICE_PROGRAMS,
+    ROSTER_STATUSES,
+    Case,
+    CaseStatus,
+    Program,
+)
 from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
 from noticeboard.notices import objections
@@ -33,6 +40,9 @@ from noticeboard.notices.pre_approval import (
 )
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region
+from noticeboard.standards.recalculation import confirm as confirm_standard
+from noticeboard.standards.reviews import add_months, record_review
+from noticeboard.standards.services import propose_standard
 
 COUNTY = ("示范县", "0591-87650000")
 TOWNSHIPS = {
@@ -46,6 +56,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [
     ("admin", "管理员", Role.ADMIN, None),
     ("county", "县民政局 陈科长", Role.COUNTY, None),
+    # A second county officer: confirms the standards 陈科长 enters (maker/checker).
+    ("county2", "县民政局 周股长", Role.COUNTY, None),
     ("clerk", "新店镇 林经办", Role.CLERK, "新店镇"),
     ("reviewer", "新店镇 黄审核", Role.REVIEWER, "新店镇"),
     ("clerk2", "城关街道 郑经办", Role.CLERK, "城关街道"),
@@ -183,6 +195,7 @@ class _Story:
         self.draft_awaiting_publication()
         self.linshi_lists()
         self.a_year_of_history()
+        self.standards_and_reviews()
 
     def approved_with_history(self) -> None:
         """Notices that ended weeks ago, approved by the county: standing rosters, one of them
@@ -331,8 +344,48 @@ class _Story:
         _, reviewer2 = self.staff("南门社区")
         publish_linshi_list(reviewer2, self.townships["城关街道"].id, last_month)
 
+    def standards_and_reviews(self) -> None:
+        """The county's standards history (each entered by one county officer and confirmed
+        by the other, which re-calculates the rosters), a rise still waiting for
+        confirmation, and periodic reviews: one due this month, two overdue."""
+        checker = self.users["county2"]
+        for year, kinds in DEMO_STANDARDS.items():
+            for kind, amount in kinds.items():
+                basis = f"示民〔{year - 1}〕12号"
+                standard = propose_standard(self.county, kind, amount, f"{year}-01", basis)
+                confirm_standard(checker, standard.id)
+        next_year = self.today.year + 1
+        propose_standard(self.county, "dibao_rural", "860.00", f"{next_year}-01", "征求意见稿")
+        on_roster = db.session.scalars(
+            select(Case)
+            .where(Case.status.in_(ROSTER_STATUSES), Case.program.in_(NOTICE_PROGRAMS))
+            .order_by(Case.id)
+        ).all()
+        for case, months_ago in zip(on_roster, (12, 13, 14), strict=False):
+            clerk, _ = self.staff(case.village.name)
+            record_review(
+                clerk,
+                case.id,
+                "continue",
+                "入户核查，家庭收入和人口无变化",
+                today=add_months(self.today, -months_ago),
+            )
+
 
 CARE_AMOUNTS = {"full": "150.00", "partial": "450.00", "none": "900.00"}
+# The county's standards (保障标准) by year, from January: 2025 as the cases were entered,
+# 2026 raising the 低保 and 特困 basic standards; a 2027 rise waits for confirmation.
+DEMO_STANDARDS = {
+    2025: {
+        "dibao_urban": "960.00",
+        "dibao_rural": "780.00",
+        "tekun_basic": "1170.00",
+        "care_full": CARE_AMOUNTS["full"],
+        "care_partial": CARE_AMOUNTS["partial"],
+        "care_none": CARE_AMOUNTS["none"],
+    },
+    2026: {"dibao_urban": "1000.00", "dibao_rural": "820.00", "tekun_basic": "1230.00"},
+}
 
 
 def _covered(data: dict) -> int:
@@ -368,6 +421,11 @@ def _dibao_data(village, rng, used_ids, relations: list[str] | None = None) -> d
         "members": members,
     }
     data["monthly_amount"] = str(per_person * _covered(data))
+    if data["dibao_category"]:
+        # The income that gives this amount under the 2025 standard (补差); households
+        # without a category are left without one, for the manual list of a re-calculation.
+        standard = DEMO_STANDARDS[2025]["dibao_rural" if rural else "dibao_urban"]
+        data["income_per_person"] = str(Decimal(standard) - per_person)
     return data
 
 

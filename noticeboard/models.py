@@ -3,6 +3,7 @@
 from noticeboard.accounts.models import User
 from noticeboard.audit.models import AuditEntry
 from noticeboard.cases.models import Case, CaseChange, CaseMember, ProgramLimit
+from noticeboard.cases.standards import AssistanceStandard
 from noticeboard.holidays.models import HolidayYear
 from noticeboard.jobs.models import Job, WorkerBeat
 from noticeboard.masking.models import ChannelPolicy
@@ -10,16 +11,19 @@ from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.printing.models import RenderedPdf
 from noticeboard.regions.models import ApprovalDelegation, Region
 from noticeboard.spreadsheets.models import CaseImport
+from noticeboard.standards.models import CaseReview, ReviewSetting
 from noticeboard.statistics.models import BenefitPeriod
 
 __all__ = [
     "ApprovalDelegation",
+    "AssistanceStandard",
     "AuditEntry",
     "BenefitPeriod",
     "Case",
     "CaseChange",
     "CaseImport",
     "CaseMember",
+    "CaseReview",
     "ChannelPolicy",
     "HolidayYear",
     "Job",
@@ -29,6 +33,7 @@ __all__ = [
     "ProgramLimit",
     "Region",
     "RenderedPdf",
+    "ReviewSetting",
     "User",
     "WorkerBeat",
 ]

@@ -12,6 +12,7 @@ from noticeboard.extensions import db
 from noticeboard.jobs.models import Job, JobStatus
 from noticeboard.notices import objections, pre_approval
 from noticeboard.spreadsheets import imports
+from noticeboard.standards.services import propose_standard
 from tests.spreadsheets.conftest import csv_bytes, dibao_rows
 
 # Routes on a draft; every other notice route is walked on a published notice.
@@ -34,6 +35,7 @@ class Sample:
     user_id: int
     import_id: int
     job_id: int
+    standard_id: int
 
 
 @pytest.fixture
@@ -75,6 +77,8 @@ def sample(world, factory) -> Sample:
     )
     db.session.add(job)
     db.session.commit()
+    # A standard proposed by the administrator, waiting for the county officer's confirmation.
+    standard = propose_standard(world.admin, "dibao_rural", "880.00", "2026-01")
     return Sample(
         listed.id,
         notice.id,
@@ -88,6 +92,7 @@ def sample(world, factory) -> Sample:
         world.reviewer_a.id,
         upload.id,
         job.id,
+        standard.id,
     )
 
 
@@ -103,6 +108,7 @@ def url_of(app, rule, sample: Sample) -> str:
         "code": sample.code,
         "user_id": sample.user_id,
         "job_id": sample.job_id,
+        "standard_id": sample.standard_id,
         "program": "dibao",
         "import_id": sample.import_id,
         "fmt": "xlsx",

@@ -28,6 +28,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.READ_AUDIT_LOG: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.SET_APPROVAL_RULES: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
+    Action.SET_STANDARDS: frozenset({Role.COUNTY, Role.ADMIN}),
+    Action.CONFIRM_STANDARD: frozenset({Role.COUNTY, Role.ADMIN}),
+    Action.RECORD_REVIEW: frozenset({Role.CLERK, Role.ADMIN}),
 }
 REFUSALS: dict[Action, str] = {
     Action.EDIT_CASES: "只有乡镇经办人可以录入或修改案件",
@@ -44,6 +47,9 @@ REFUSALS: dict[Action, str] = {
     Action.READ_AUDIT_LOG: "只有县级民政和管理员可以查看操作日志",
     Action.SET_APPROVAL_RULES: "只有县级民政部门和管理员可以设置审核确认权限",
     Action.ADMINISTER: "只有系统管理员可以进行此项设置",
+    Action.SET_STANDARDS: "只有县级民政可以设置保障标准",
+    Action.CONFIRM_STANDARD: "只有县级民政可以确认保障标准调整",
+    Action.RECORD_REVIEW: "只有乡镇经办人可以登记定期核查",
 }
 # Maker/checker: whoever made a thing is not the one who lets it through.
 MAKER_CHECKED = {
@@ -51,6 +57,7 @@ MAKER_CHECKED = {
     Action.RESOLVE_OBJECTION: "异议须由案件经办人以外的人员办理：请交由另一位工作人员调查处理",
     Action.CONFIRM_CASE_CHANGE: "审核与经办不能是同一人：请由另一位审核人确认您提交的变更",
     Action.CONFIRM_IMPORT: "审核与经办不能是同一人：请由另一位审核人确认您上传的名单",
+    Action.CONFIRM_STANDARD: "录入与确认不能是同一人：请由另一位县级民政工作人员确认您录入的标准",
 }
 
 

@@ -26,6 +26,8 @@ class AuditAction(LabelledStrEnum):
     EXPORT = "export", "导出"
     RETURN = "return", "退回修改"
     RESUBMIT = "resubmit", "重新提交"
+    CONFIRM = "confirm", "确认"
+    REVIEW = "review", "定期核查"
 
 
 ENTITY_LABELS = {
@@ -35,6 +37,8 @@ ENTITY_LABELS = {
     "region": "区划",
     "masking_policy": "脱敏规则",
     "program_limit": "金额上限",
+    "standard": "保障标准",
+    "review_setting": "核查设置",
     "audit_log": "操作日志",
     "case_import": "案件导入",
     "export": "导出",

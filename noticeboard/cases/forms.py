@@ -55,6 +55,8 @@ class DibaoForm(CaseForm):
         "保障类别", choices=[("", "不分类"), *((c, c) for c in DIBAO_CATEGORIES)]
     )
     monthly_amount = StringField("月保障金额（元）")
+    income_per_person = StringField("家庭月人均收入（元）")
+    frequent_review = BooleanField("收入不固定或有劳动能力成员（每半年核查）")
     members = FieldList(FormField(MemberForm), label="家庭成员（户主以外）")
 
 
@@ -63,6 +65,7 @@ class TekunForm(CaseForm):
     self_care = choice_field("生活自理能力", choices=[BLANK, *SELF_CARE_LEVELS.items()])
     basic_amount = StringField("基本生活标准（元/月）")
     care_amount = StringField("照料护理标准（元/月）")
+    amount_override_reason = StringField("金额调整原因")
 
 
 class LinshiForm(CaseForm):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import ROSTER_STATUSES, Case, CaseStatus
-from noticeboard.cases.services import audit_case, get_case
+from noticeboard.cases.services import audit_case, audit_view, get_case
 from noticeboard.cases.signals import case_changed, case_status_changed
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError
@@ -53,6 +53,18 @@ def terminate_case(user, case_id: int, reason: str) -> Case:
     case_changed.send(case, user=user, change="terminated")
     db.session.commit()
     return case
+
+
+def reinvestigate(user, case: Case, amounts: dict, note: str) -> None:
+    """New amounts that need a new 7-day notice (复查后重新公示): the case returns to 复查中
+    with them and leaves the roster until it is approved again; in the caller's transaction."""
+    before = audit_view(case)
+    for name, value in amounts.items():
+        setattr(case, name, value)
+    case.updated_by_id = user.id
+    audit_case(AuditAction.UPDATE, case, user, before=before, after=audit_view(case), note=note)
+    set_case_status(case, CaseStatus.INVESTIGATING, user, note)
+    case_changed.send(case, user=user, change="reinvestigated")
 
 
 def activate_due(today: date | None = None) -> int:

@@ -105,6 +105,9 @@ CASE_FIELD_LABELS = {
     "dibao_category": "保障类别",
     "persons_covered": "保障人数",
     "monthly_amount": "月保障金额",
+    "income_per_person": "家庭月人均收入",
+    "frequent_review": "每半年核查",
+    "amount_override_reason": "金额调整原因",
     "tekun_mode": "供养方式",
     "self_care": "生活自理能力",
     "basic_amount": "基本生活标准",
@@ -173,16 +176,26 @@ class Case(db.Model):
     dibao_category: Mapped[str | None] = mapped_column(String(10))
     persons_covered: Mapped[int | None] = mapped_column(Integer)
     monthly_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # 家庭月人均收入: recorded, the 补差 rule gives the amount and a new standard re-calculates
+    # it; without it a re-calculation lists the household for a manual review.
+    income_per_person: Mapped[Decimal | None] = mapped_column(Money)
     # 特困
     tekun_mode: Mapped[str | None] = mapped_column(String(12))
     self_care: Mapped[str | None] = mapped_column(String(10))
     basic_amount: Mapped[Decimal | None] = mapped_column(Money)
     care_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # Why a 特困 person's amounts differ from the standards in force (and are left alone
+    # when a standard changes).
+    amount_override_reason: Mapped[str | None] = mapped_column(String(200))
     # 临时救助
     linshi_type: Mapped[str | None] = mapped_column(String(12))
     amount: Mapped[Decimal | None] = mapped_column(Money)
     paid_on: Mapped[date | None] = mapped_column(Date)
     reason_category: Mapped[str | None] = mapped_column(String(20))
+
+    # Reviewed every six months instead of twelve: irregular income or members able to
+    # work (《最低生活保障审核确认办法》第三十一条).
+    frequent_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     # Approval (审核确认) and its end: benefits start the month after approval.
     benefit_start: Mapped[date | None] = mapped_column(Date)

@@ -4,8 +4,9 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from noticeboard.accounts.models import User
@@ -26,7 +27,13 @@ from noticeboard.cases.models import (
     Program,
     ProgramLimit,
 )
-from noticeboard.cases.signals import case_changed, cases_added, is_listed_on_a_notice
+from noticeboard.cases.signals import (
+    batch_of_changes,
+    case_changed,
+    cases_added,
+    cases_changed,
+    is_listed_on_a_notice,
+)
 from noticeboard.cases.validation import MemberInput, clean_case
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
@@ -141,6 +148,40 @@ def apply_values(case: Case, values: dict, members: list[MemberInput]) -> None:
     case.members = kept
 
 
+# What each program's form posts besides the common fields (cases/forms.py).
+FORM_FIELDS = {
+    Program.DIBAO: (
+        "dibao_area",
+        "dibao_category",
+        "monthly_amount",
+        "income_per_person",
+        "frequent_review",
+    ),
+    Program.TEKUN: (
+        "tekun_mode",
+        "self_care",
+        "basic_amount",
+        "care_amount",
+        "amount_override_reason",
+    ),
+    Program.LINSHI: ("linshi_type", "reason_category", "amount", "paid_on"),
+}
+
+
+def form_data(case: Case) -> dict:
+    """The case as its form posts it, for a change made elsewhere (a review) that goes the
+    form's way: clean_case, and the reviewer's confirmation for a case on the roster."""
+    fields = ("village_id", "group_name", "applicant_name", "applicant_id_number")
+    fields += ("applicant_phone", "address", *FORM_FIELDS[case.program])
+    data = {f: getattr(case, f) for f in fields}
+    data = {k: str(v) if isinstance(v, Decimal | date) else v for k, v in data.items()}
+    data["members"] = [
+        {"name": m.name, "id_number": m.id_number, "relation": m.relation, "covered": m.covered}
+        for m in case.members
+    ]
+    return data
+
+
 def create_case(user, program: Program | str, data: dict) -> Case:
     case = enter_case(user, program, data)
     db.session.commit()
@@ -227,6 +268,63 @@ def save_edit(user, case: Case, before: dict, after: dict, note: str | None = No
     audit_case(AuditAction.UPDATE, case, user, before=before, after=after, note=note)
     case_changed.send(case, user=user, change="changed")
     db.session.commit()
+
+
+# The amount columns a new standard may change, and what the audit log shows of them.
+AMOUNT_FIELDS = ("monthly_amount", "basic_amount", "care_amount")
+
+
+def change_amounts(user, updates: list[tuple[Case, dict]], note: str) -> list[Case]:
+    """Set new amounts on many cases in the caller's transaction (a re-calculation after a
+    new standard): one audit entry per case, case_changed for each (statistics keep every
+    case's amount history), then one cases_changed so that each village's roster publishes
+    a single new version. `updates` pairs each case with its new AMOUNT_FIELDS values.
+
+    Tens of thousands of cases: the rows are written by one UPDATE per set of fields, run
+    for all of them, each still checking the version it was read at (a case changed since
+    fails the whole change with StaleDataError), and the objects take the written values."""
+    now = utcnow()
+    table = Case.__table__
+    batches: dict[tuple[str, ...], list[dict]] = {}
+    entries = []
+    for case, amounts in updates:
+        fields = tuple(sorted(amounts))
+        row = {"b_id": case.id, "b_version": case.version}
+        batches.setdefault(fields, []).append(row | {f"b_{f}": amounts[f] for f in fields})
+        entries.append(
+            {
+                "action": AuditAction.UPDATE,
+                "entity_type": "case",
+                "entity_id": case.id,
+                "user": user,
+                "region_id": case.village_id,
+                "before": {f: str(getattr(case, f)) for f in fields},
+                "after": {f: str(amounts[f]) for f in fields},
+                "note": note,
+            }
+        )
+    for fields, rows in batches.items():
+        statement = (
+            table.update()
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+            .values(
+                {f: bindparam(f"b_{f}") for f in fields}
+                | {"version": table.c.version + 1, "updated_at": now, "updated_by_id": user.id}
+            )
+        )
+        if db.session.execute(statement, rows).rowcount != len(rows):
+            raise StaleDataError("a case changed after its amounts were computed")
+    audit.record_many(entries)
+    changed = []
+    with batch_of_changes():
+        for case, amounts in updates:
+            written = amounts | {"version": case.version + 1, "updated_at": now}
+            for field, value in (written | {"updated_by_id": user.id}).items():
+                set_committed_value(case, field, value)
+            case_changed.send(case, user=user, change="changed")
+            changed.append(case)
+    cases_changed.send(changed, user=user, change="changed")
+    return changed
 
 
 def pending_change_of(case: Case) -> CaseChange | None:

@@ -22,6 +22,14 @@ from noticeboard.cases.models import (
     Program,
     ProgramLimit,
 )
+from noticeboard.cases.standards import (
+    CARE_OF_SELF_CARE,
+    StandardKind,
+    county_of,
+    dibao_check,
+    standards_in_force,
+    tekun_standards,
+)
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.validation import (
@@ -75,12 +83,24 @@ def _check(errors: dict, field: str, func, *args, **kwargs):
 
 
 def clean_case_data(
-    user, program: Program, data: dict, limit: Decimal | None = None
+    user,
+    program: Program,
+    data: dict,
+    limit: Decimal | None = None,
+    in_force: dict[StandardKind, Decimal] | None = None,
 ) -> tuple[dict, list[MemberInput]]:
     """Validate every field at once, so the clerk sees all problems in one round. `limit`
-    is the program's ceiling() when the caller checks many cases and has read it once."""
+    is the program's ceiling() and `in_force` the county's standards_in_force() when the
+    caller checks many cases and has read them once."""
     errors: dict[str, list[str]] = {}
-    values: dict = {"program": program}
+    # Every program's values carry the same keys (bulk inserts take one row's columns for
+    # all); the program's own branch below fills in what it has.
+    values: dict = {
+        "program": program,
+        "income_per_person": None,
+        "frequent_review": False,
+        "amount_override_reason": None,
+    }
 
     village = db.session.get(Region, int(data["village_id"])) if data.get("village_id") else None
     if (
@@ -135,6 +155,14 @@ def clean_case_data(
         values["monthly_amount"] = _check(
             errors, "monthly_amount", clean_amount, data.get("monthly_amount"), "月保障金额", limit
         )
+        values["income_per_person"] = _check(
+            errors,
+            "income_per_person",
+            _optional_amount,
+            data.get("income_per_person"),
+            "家庭月人均收入",
+        )
+        values["frequent_review"] = bool(data.get("frequent_review"))
         members = _clean_members(data.get("members") or [], errors)
         values["persons_covered"] = 1 + sum(1 for m in members if m.covered)
     elif program == Program.TEKUN:
@@ -164,6 +192,10 @@ def clean_case_data(
             errors.setdefault("care_amount", []).append(
                 f"照料护理标准：基本生活与照料护理合计超过本项目上限 {limit:.2f} 元，请核对"
             )
+        reason = (data.get("amount_override_reason") or "").strip()
+        if len(reason) > 200:
+            errors.setdefault("amount_override_reason", []).append("金额调整原因：最多 200 个字")
+        values["amount_override_reason"] = reason or None
     else:
         values["linshi_type"] = _choice(
             data.get("linshi_type"), LINSHI_TYPES, "linshi_type", "救助类型", errors
@@ -175,9 +207,53 @@ def clean_case_data(
             errors, "amount", clean_amount, data.get("amount"), "救助金额", limit
         )
         values["paid_on"] = _check(errors, "paid_on", clean_paid_on, data.get("paid_on"))
+    if village is not None and program != Program.LINSHI:
+        if in_force is None:
+            county = county_of(village)
+            in_force = standards_in_force(county.id, local_today()) if county else {}
+        _check_against_standards(values, in_force, errors)
     if errors:
         raise ValidationFailed(errors)
     return values, members
+
+
+def _optional_amount(value, label: str) -> Decimal | None:
+    if not str(value if value is not None else "").strip():
+        return None
+    return clean_amount(value, label, allow_zero=True)
+
+
+def _check_against_standards(values: dict, in_force: dict, errors: dict) -> None:
+    """低保: never above standard × persons covered (a household without income gets that);
+    a difference from the 补差 amount is only a warning (cases.standards.amount_warning).
+    特困: the standards of the person's self-care level, unless a reason says otherwise."""
+    if values["program"] == Program.DIBAO:
+        check = dibao_check(
+            in_force,
+            values.get("dibao_area"),
+            values.get("dibao_category"),
+            values.get("persons_covered"),
+            values.get("income_per_person"),
+        )
+        amount = values.get("monthly_amount")
+        if check is not None and amount is not None and amount > check.ceiling:
+            extra = f" + 分类施保 {check.supplement:,.2f}" if check.supplement else ""
+            errors.setdefault("monthly_amount", []).append(
+                f"月保障金额：{amount:,.2f} 元超过保障标准 {check.standard:,.2f} 元 × "
+                f"{check.persons} 人{extra} = {check.ceiling:,.2f} 元，请核对金额或保障人数"
+            )
+        return
+    standards = tekun_standards(in_force, values.get("self_care"))
+    entered = (values.get("basic_amount"), values.get("care_amount"))
+    if standards is None or None in entered or entered == standards:
+        return
+    if values.get("amount_override_reason"):
+        return
+    care_label = StandardKind(CARE_OF_SELF_CARE[values["self_care"]]).label
+    errors.setdefault("amount_override_reason", []).append(
+        f"金额调整原因：本县现行特困基本生活标准 {standards[0]:,.2f} 元、{care_label} "
+        f"{standards[1]:,.2f} 元，所填金额与之不同；请按标准填写，或在此说明原因"
+    )
 
 
 def _clean_members(rows: list, errors: dict) -> list[MemberInput]:
@@ -284,11 +360,12 @@ def clean_case(
     case_id: int | None = None,
     holders: dict | None = None,
     limit: Decimal | None = None,
+    in_force: dict | None = None,
 ):
     """The clean values and members of a case being entered (or, with `case_id`, changed).
-    When a whole file of cases is checked, `holders` is holders_of() of every ID and `limit`
-    the program's ceiling(), each read once for all of them."""
-    values, members = clean_case_data(user, program, data, limit)
+    When a whole file of cases is checked, `holders` is holders_of() of every ID, `limit`
+    the program's ceiling() and `in_force` the county's standards, each read once."""
+    values, members = clean_case_data(user, program, data, limit, in_force)
     _check_distinct_people(values, members)
     _check_not_in_other_case(values, members, case_id, holders)
     return values, members

@@ -20,6 +20,7 @@ from noticeboard.cases.models import (
     CaseStatus,
     Program,
 )
+from noticeboard.cases.standards import amount_warning, case_check, in_force_for
 from noticeboard.cases.validation import ceiling
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import flash_refusal, reason_form, show_errors
@@ -93,10 +94,29 @@ def new(program: str):
             show_errors(form, error)
         else:
             flash(f"已保存 {case.reference}", "success")
+            _warn_about_amount(case)
             return redirect(url_for("cases.detail", case_id=case.id))
+    return _render_form(form, program, None, adding_row)
+
+
+def _render_form(form, program: Program, case, added_row: bool):
+    """The case form with the standards in force beside it (and, for a saved 低保 case, the
+    amount the 补差 rule gives)."""
     return render_template(
-        "cases/form.html", form=form, program=program, case=None, added_row=adding_row
+        "cases/form.html",
+        form=form,
+        program=program,
+        case=case,
+        added_row=added_row,
+        in_force=in_force_for(case.village if case else current_user.region),
+        check=case_check(case) if case else None,
     )
+
+
+def _warn_about_amount(case) -> None:
+    """A saved amount that differs from the 补差 rule's is kept, with a warning."""
+    if (warning := amount_warning(case)) is not None:
+        flash(warning, "warning")
 
 
 @bp.route("/cases/<int:case_id>")
@@ -116,6 +136,7 @@ def detail(case_id: int):
         decided_on=case.decided_at if case.status == CaseStatus.REJECTED else case.updated_at,
         deadline=decision_deadline(case),
         decision_days=decision_days(),
+        check=case_check(case),
     )
 
 
@@ -158,12 +179,11 @@ def edit(case_id: int):
                     )
                 else:
                     flash(f"已保存 {case.reference} 的修改", "success")
+                    _warn_about_amount(case)
                 return redirect(url_for("cases.detail", case_id=case_id))
     else:
         form = case_form(case.program, villages, obj=case)
-    return render_template(
-        "cases/form.html", form=form, program=case.program, case=case, added_row=adding_row
-    )
+    return _render_form(form, case.program, case, adding_row)
 
 
 @bp.route("/cases/<int:case_id>/delete", methods=["POST"])

@@ -29,6 +29,9 @@ class Action(enum.StrEnum):
     READ_AUDIT_LOG = "read_audit_log"
     SET_APPROVAL_RULES = "set_approval_rules"  # who confirms: the county, or its townships
     ADMINISTER = "administer"  # regions, users, masking policy, amount ceilings
+    SET_STANDARDS = "set_standards"  # enter or discard a county's 保障标准, review setting
+    CONFIRM_STANDARD = "confirm_standard"  # object: the standard (not by who entered it)
+    RECORD_REVIEW = "record_review"  # 定期核查 of a case
 
 
 def refusal(user, action: Action, obj=None) -> str | None:

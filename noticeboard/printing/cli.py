@@ -8,7 +8,7 @@ import click
 from noticeboard.notices.cli import notices_cli
 from noticeboard.printing.prerender import render_region
 from noticeboard.printing.verify import verify_all
-from noticeboard.regions.cli import region_by_path
+from noticeboard.regions.cli import region_at
 
 
 @notices_cli.command("verify")
@@ -31,7 +31,7 @@ def verify():
 def prerender(region_path):
     """Render the board copy (A4) of every notice in force in a region that has none stored,
     as the job worker does when each is published (after an upgrade or a restore)."""
-    region = region_by_path(region_path)
+    region = region_at(region_path)
     start = time.perf_counter()
     notices, rendered = render_region(region)
     click.echo(

@@ -4,14 +4,14 @@ import click
 from flask.cli import AppGroup
 
 from noticeboard.core.errors import DomainError
-from noticeboard.regions.models import RegionLevel
+from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region, find_region_by_names, regions_within
 
 regions_cli = AppGroup("regions", help="区划管理 (regions).")
 
 
-def region_by_path(path: str):
-    """The region a command's --region names, as 示范县/新店镇; a clear error otherwise."""
+def region_at(path: str) -> Region:
+    """The region a `--region 示范县/新店镇` option names, for every area's commands."""
     region = find_region_by_names(*path.split("/"))
     if region is None:
         raise click.ClickException(f"区划“{path}”不存在")

@@ -12,7 +12,7 @@ from noticeboard.cases.models import Program
 from noticeboard.cases.search import CaseFilter
 from noticeboard.core.errors import AccessRefused, DomainError
 from noticeboard.extensions import db
-from noticeboard.regions.cli import region_by_path
+from noticeboard.regions.cli import region_at
 from noticeboard.spreadsheets import exports, imports
 from noticeboard.spreadsheets.models import Purpose
 from noticeboard.spreadsheets.reading import problem_line
@@ -37,7 +37,7 @@ def import_command(file, region_path, purpose, program, username, commit):
     The last line is the number of rows imported.
     在保对象 of 低保/特困 are confirmed by a second person: `flask cases confirm-import`."""
     user = _user(username)
-    township = region_by_path(region_path)
+    township = region_at(region_path)
     try:
         case_import = imports.upload(
             user, township.id, program, purpose, file.name, file.read_bytes()
@@ -98,7 +98,7 @@ def confirm_import_command(import_id, username):
 def export_command(out, region_path, program, username):
     """The cases of a region as .xlsx (or .csv, by OUT's suffix)."""
     user = _user(username)
-    region = region_by_path(region_path)
+    region = region_at(region_path)
     if not region.path.startswith(user.region.path):
         raise click.ClickException(f"{user.username} 的范围不含 {region_path}")
     fmt = "csv" if out.suffix.lower() == ".csv" else "xlsx"

@@ -21,6 +21,7 @@ from noticeboard.audit import services as audit
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import NOTICE_PROGRAMS, CaseStatus, Program
 from noticeboard.cases.services import add_cases
+from noticeboard.cases.standards import standards_in_force
 from noticeboard.cases.validation import (
     MemberInput,
     ceiling,
@@ -28,6 +29,7 @@ from noticeboard.cases.validation import (
     clean_case,
     holders_of,
 )
+from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, can, require
 from noticeboard.core.types import utcnow
@@ -145,6 +147,7 @@ def check_table(user, township: Region, program: Program, purpose: Purpose, tabl
     holders = holders_of([i for i in ids if i])
     active = purpose == Purpose.ACTIVE and program in NOTICE_PROGRAMS
     limit = ceiling(program)
+    in_force = standards_in_force(township.parent_id, local_today())
     for household in found:
         start = None
         if active:
@@ -156,7 +159,7 @@ def check_table(user, township: Region, program: Program, purpose: Purpose, tabl
                 )
         try:
             values, members = clean_case(
-                user, program, household.data, holders=holders, limit=limit
+                user, program, household.data, holders=holders, limit=limit, in_force=in_force
             )
         except DomainError as error:
             check.problems.extend(_problems_of(error, household, table))

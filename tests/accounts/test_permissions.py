@@ -79,6 +79,14 @@ STAFF_ROUTES = {
     "statistics.export_month": ANY,
     "statistics.export_trend": ANY,
     "statistics.index": ANY,
+    "standards.confirm": DECIDERS,
+    "standards.discard": DECIDERS,
+    "standards.due": ANY,
+    "standards.index": ANY,
+    "standards.preview": DECIDERS,
+    "standards.propose": DECIDERS,
+    "standards.review": EDITORS,
+    "standards.review_setting": DECIDERS,
 }
 # Routes anyone may open, and logout (walked separately: it ends the walk's session).
 PUBLIC_ROUTES = {
@@ -108,10 +116,11 @@ PUBLIC_ROUTES = {
 }
 RECORD_IDS = {
     "case_id", "notice_id", "objection_id", "region_id", "change_id", "user_id", "import_id",
-    "job_id",
+    "job_id", "standard_id",
 }  # fmt: skip
 # Maker/checker on the sample itself: its objection is against a case clerk_a entered.
-MAKER_REFUSED = {("notices.objection", "POST", CLERK)}
+# The sample standard was proposed by the administrator, who may not confirm it too.
+MAKER_REFUSED = {("notices.objection", "POST", CLERK), ("standards.confirm", "POST", ADMIN)}
 
 
 def _staff_rules(app):

@@ -56,6 +56,8 @@ FORM_NAMES = [
     "level", "parent_id", "phone", "working_day_notices", "assessment_panel", "username",
     "password", "display_name", "role", "ceiling", "text", "line", "seen", "purpose",
     "holidays", "workdays", "dibao", "tekun",
+    "income_per_person", "frequent_review", "amount_override_reason", "kind", "start_month",
+    "note", "renotice_above",
 ]  # fmt: skip
 ROLES = ["anonymous", "clerk", "reviewer", "county", "admin"]
 NOT_WALKED = {"static", "accounts.logout"}  # logout ends the session the walk runs in

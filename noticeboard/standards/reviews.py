@@ -1,0 +1,306 @@
+"""The periodic review (定期核查) of every 低保 and 特困 case on a roster: when each is due,
+what is due this month or overdue, and recording a review's outcome."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from noticeboard.audit import services as audit
+from noticeboard.audit.models import AuditAction
+from noticeboard.cases import services as cases
+from noticeboard.cases.lifecycle import reinvestigate, terminate_case
+from noticeboard.cases.models import NOTICE_PROGRAMS, ROSTER_STATUSES, Case, Program
+from noticeboard.cases.validation import clean_case
+from noticeboard.core.dates import CHINA, local_today
+from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.permissions import Action, can, require
+from noticeboard.core.validation import FieldError, clean_amount, clean_reason
+from noticeboard.extensions import db
+from noticeboard.notices.todo import Task, register_tasks
+from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.standards.models import CaseReview, ReviewOutcome, ReviewSetting
+from noticeboard.standards.services import county_of_user
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it is shorter (08-31 + 6 →
+    02-28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_months(frequent: bool) -> int:
+    key = "REVIEW_MONTHS_FREQUENT" if frequent else "REVIEW_MONTHS"
+    return int(current_app.config[key])
+
+
+def next_due(
+    frequent: bool, last_review: date | None, decided_at, benefit_start: date | None, created_at
+) -> date:
+    """12 (or 6) months after the last review, else after the approval (审核确认); a
+    recipient taken over from before the system counts from their first benefit month."""
+    if last_review is not None:
+        anchor = last_review
+    elif decided_at is not None:
+        anchor = decided_at.astimezone(CHINA).date()
+    elif benefit_start is not None:
+        anchor = benefit_start
+    else:
+        anchor = created_at.astimezone(CHINA).date()
+    return add_months(anchor, review_months(frequent))
+
+
+@dataclass(frozen=True)
+class DueReview:
+    case_id: int
+    reference: str
+    applicant_name: str
+    township: str
+    village: str
+    due_on: date
+    overdue: bool
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
+    """Cases on a roster within `region` (a staff member's own: their scope) whose review
+    falls in this month or earlier, overdue first. A review is due in its month: it is
+    overdue once that month has ended."""
+    today = today or local_today()
+    last = (
+        select(CaseReview.case_id, func.max(CaseReview.reviewed_on).label("last"))
+        .group_by(CaseReview.case_id)
+        .subquery()
+    )
+    township = db.aliased(Region)
+    query = (
+        select(
+            Case.id,
+            Case.program,
+            Case.applicant_name,
+            Case.frequent_review,
+            Case.decided_at,
+            Case.benefit_start,
+            Case.created_at,
+            last.c.last,
+            Region.name,
+            township.name,
+        )
+        .join(Region, Region.id == Case.village_id)
+        .join(township, township.id == Region.parent_id)
+        .outerjoin(last, last.c.case_id == Case.id)
+        .where(Region.path.startswith(region.path, autoescape=True))
+        .where(Case.status.in_(ROSTER_STATUSES), Case.program.in_(NOTICE_PROGRAMS))
+    )
+    month_start, month_end = today.replace(day=1), _month_end(today)
+    due = []
+    for row in db.session.execute(query):
+        case_id, program, name, frequent, decided_at, start, created_at, last_on = row[:8]
+        due_on = next_due(frequent, last_on, decided_at, start, created_at)
+        if due_on <= month_end:
+            reference = f"{Program(program).label}-{case_id:06d}"
+            overdue = due_on < month_start
+            due.append(DueReview(case_id, reference, name, row[9], row[8], due_on, overdue))
+    return sorted(due, key=lambda d: (not d.overdue, d.due_on, d.case_id))
+
+
+@dataclass(frozen=True)
+class TownshipShare:
+    township: Region
+    on_time: int
+    late: int
+    overdue: int
+
+    @property
+    def share(self) -> float | None:
+        """Reviews done on time among all that fell due (done, done late, or still open)."""
+        total = self.on_time + self.late + self.overdue
+        return None if total == 0 else self.on_time / total
+
+
+def shares_on_time(region: Region, today: date | None = None) -> list[TownshipShare]:
+    """Per township within `region`: reviews of the last twelve months done on time, done
+    late, and overdue now."""
+    today = today or local_today()
+    since = add_months(today, -12)
+    counts: dict[int, list[int]] = {}
+    reviews = db.session.execute(
+        select(Region.parent_id, CaseReview.due_on, CaseReview.reviewed_on)
+        .join(Case, Case.id == CaseReview.case_id)
+        .join(Region, Region.id == Case.village_id)
+        .where(Region.path.startswith(region.path, autoescape=True))
+        .where(CaseReview.reviewed_on >= since)
+    )
+    for township_id, due_on, reviewed_on in reviews:
+        on_time = (reviewed_on.year, reviewed_on.month) <= (due_on.year, due_on.month)
+        counts.setdefault(township_id, [0, 0, 0])[0 if on_time else 1] += 1
+    townships = {
+        t.id: t
+        for t in db.session.scalars(
+            select(Region)
+            .where(Region.level == RegionLevel.TOWNSHIP)
+            .where(Region.path.startswith(region.path, autoescape=True))
+        )
+    }
+    by_name = {t.name: t.id for t in townships.values()}
+    for line in due_reviews(region, today):
+        if line.overdue:
+            counts.setdefault(by_name[line.township], [0, 0, 0])[2] += 1
+    return [
+        TownshipShare(t, *counts.get(t.id, [0, 0, 0]))
+        for t in sorted(townships.values(), key=lambda t: t.path)
+    ]
+
+
+def reviews_of(case_id: int) -> list[CaseReview]:
+    return list(
+        db.session.scalars(
+            select(CaseReview).where(CaseReview.case_id == case_id).order_by(CaseReview.id)
+        )
+    )
+
+
+def due_on_of(case: Case) -> date:
+    last = db.session.scalar(
+        select(func.max(CaseReview.reviewed_on)).where(CaseReview.case_id == case.id)
+    )
+    return next_due(
+        case.frequent_review, last, case.decided_at, case.benefit_start, case.created_at
+    )
+
+
+def reviewable(case: Case) -> bool:
+    return case.program in NOTICE_PROGRAMS and case.status in ROSTER_STATUSES
+
+
+def renotice_above(county: Region) -> Decimal | None:
+    setting = db.session.get(ReviewSetting, county.id)
+    return setting.renotice_above if setting else None
+
+
+def set_renotice_above(user, value) -> ReviewSetting:
+    """The county's threshold: a review raising an amount by more than this a month goes
+    through a new 7-day notice; empty: no increase needs one."""
+    require(user, Action.SET_STANDARDS)
+    county = county_of_user(user)
+    text = str(value or "").strip()
+    try:
+        amount = clean_amount(text, "重新公示的增加额", allow_zero=True) if text else None
+    except FieldError as error:
+        raise ValidationFailed({"renotice_above": [str(error)]}) from None
+    setting = db.session.get(ReviewSetting, county.id) or ReviewSetting(county_id=county.id)
+    before = {
+        "note": str(setting.renotice_above) if setting.renotice_above is not None else "不需要"
+    }
+    setting.renotice_above = amount
+    db.session.add(setting)
+    audit.record(
+        AuditAction.UPDATE,
+        "review_setting",
+        county.id,
+        user=user,
+        region_id=county.id,
+        before=before,
+        after={"note": str(amount) if amount is not None else "不需要"},
+    )
+    db.session.commit()
+    return setting
+
+
+# The fields a review may change on its own page; persons are changed on the case's form.
+AMOUNT_INPUTS = {
+    Program.DIBAO: ("monthly_amount", "income_per_person"),
+    Program.TEKUN: ("basic_amount", "care_amount"),
+}
+
+
+def record_review(
+    user, case_id: int, outcome: str, note: str = "", amounts=None, today: date | None = None
+) -> CaseReview:
+    """Record a review done today. Continue: nothing else changes. Terminate: the case ends
+    through lifecycle.terminate_case. Change: the new amounts go the way of any change to a
+    case on the roster (a reviewer confirms it, the roster publishes a new version), unless
+    the increase is above the county's threshold: then the case returns to 复查中 with the
+    new amounts, for a new 7-day notice, and leaves the roster until it is approved again."""
+    require(user, Action.RECORD_REVIEW)
+    case = cases.get_case(user, case_id)
+    if not reviewable(case):
+        raise DomainError(f"{case.reference} {case.status.label}，不在定期核查范围内")
+    if outcome not in set(ReviewOutcome):
+        raise ValidationFailed({"outcome": ["核查结论：请从列表中选择"]})
+    outcome = ReviewOutcome(outcome)
+    required = outcome != ReviewOutcome.CONTINUE
+    note = (note or "").strip()
+    if required or note:
+        note = clean_reason(note, "note", "核查情况" if required else "核查情况（可不填）")
+    review = CaseReview(
+        case_id=case.id,
+        due_on=due_on_of(case),
+        reviewed_on=today or local_today(),
+        outcome=outcome,
+        note=note or None,
+        user_id=user.id,
+    )
+    if outcome == ReviewOutcome.CHANGE:
+        # Before the review is added: a change proposed for the reviewer commits on its own.
+        _change(user, case, amounts or {})
+    db.session.add(review)
+    entry = f"{outcome.label}：{note}" if note else outcome.label
+    cases.audit_case(AuditAction.REVIEW, case, user, note=entry)
+    if outcome == ReviewOutcome.TERMINATE:
+        terminate_case(user, case.id, note)  # commits the review with the termination
+    else:
+        db.session.commit()
+    return review
+
+
+def _change(user, case: Case, amounts: dict) -> None:
+    data = cases.form_data(case)
+    for name in AMOUNT_INPUTS[case.program]:
+        data[name] = amounts.get(name, data.get(name))
+    values, _ = clean_case(user, case.program, data, case.id)
+    if all(values[name] == getattr(case, name) for name in AMOUNT_INPUTS[case.program]):
+        raise ValidationFailed(
+            {
+                "outcome": [
+                    "核查结论：选择了调整保障，但金额与现在相同；请填写新的金额，或选择继续保障"
+                ]
+            }
+        )
+    increase = _listed(values) - (case.listed_amount or Decimal(0))
+    threshold = renotice_above(case.village.ancestor(RegionLevel.COUNTY))
+    if threshold is None or increase <= threshold:
+        cases.update_case(user, case.id, data, case.version)
+        return
+    note = f"定期核查增加 {increase:,.2f} 元/月，超过本县设定的 {threshold:,.2f} 元，须重新公示"
+    amounts = {name: values[name] for name in AMOUNT_INPUTS[case.program]}
+    reinvestigate(user, case, amounts, note)
+
+
+def _listed(values: dict) -> Decimal | None:
+    if values["program"] == Program.DIBAO:
+        return values["monthly_amount"]
+    return values["basic_amount"] + values["care_amount"]
+
+
+def review_tasks(user) -> list[Task]:
+    """The township's 工作台 lines: reviews due this month, and overdue ones."""
+    if not can(user, Action.RECORD_REVIEW):
+        return []
+    lines = due_reviews(user.region)
+    overdue = sum(1 for line in lines if line.overdue)
+    return [
+        Task("本月到期的定期核查", len(lines) - overdue, "standards.due", hint="低保、特困案件"),
+        Task("逾期未核查的案件", overdue, "standards.due", hint="到期月份已过，请尽快核查"),
+    ]
+
+
+register_tasks(review_tasks)
