@@ -38,6 +38,7 @@ from noticeboard.notices.pre_approval import (
     publish_notice,
     withdraw_notice,
 )
+from noticeboard.regions.delegation import county_id_of, set_confirmers
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region
 from noticeboard.standards.recalculation import confirm as confirm_standard
@@ -62,6 +63,9 @@ DEMO_USERS = [
     ("reviewer", "新店镇 黄审核", Role.REVIEWER, "新店镇"),
     ("clerk2", "城关街道 郑经办", Role.CLERK, "城关街道"),
     ("reviewer2", "城关街道 吴审核", Role.REVIEWER, "城关街道"),
+    # A second reviewer: confirms the 特困 cases the county delegates to 城关街道 (whoever
+    # published a case's notice may not also confirm it).
+    ("reviewer3", "城关街道 孙审核", Role.REVIEWER, "城关街道"),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁"
@@ -196,6 +200,7 @@ class _Story:
         self.linshi_lists()
         self.a_year_of_history()
         self.standards_and_reviews()
+        self.delegated_to_townships()
 
     def approved_with_history(self) -> None:
         """Notices that ended weeks ago, approved by the county: standing rosters, one of them
@@ -295,9 +300,13 @@ class _Story:
         publish_notice(reviewer, draft.id)
 
     def ended_awaiting_approval(self) -> None:
-        """Ended with no objection: these wait in the county's approval queue."""
+        """Ended with no objection: these wait for their confirmation (the 特困 one, once the
+        county delegates 特困, in 城关街道's queue)."""
         self.notice("红星村", Program.DIBAO, self.take("红星村", Program.DIBAO, 2), 9)
         self.notice("北街社区", Program.DIBAO, self.take("北街社区", Program.DIBAO), 8)
+        village = self.villages["南门社区"]  # confirmed by the township (delegated_to_townships)
+        case = self.new_case(village, Program.TEKUN, _tekun_data(village, self.rng, self.used_ids))
+        self.notice("南门社区", Program.TEKUN, [case], 9)
 
     def draft_awaiting_publication(self) -> None:
         clerk, _ = self.staff("新店社区")
@@ -343,6 +352,14 @@ class _Story:
         publish_linshi_list(reviewer, self.villages["东风村"].id, last_month)
         _, reviewer2 = self.staff("南门社区")
         publish_linshi_list(reviewer2, self.townships["城关街道"].id, last_month)
+
+    def delegated_to_townships(self) -> None:
+        """Last, so that the history above was confirmed by the county: the county lets its
+        townships confirm 特困 (审核确认权限); 南门社区's 特困 case (ended_awaiting_approval)
+        then waits for 城关街道's second reviewer, since 吴审核 published its notice."""
+        set_confirmers(
+            self.county, county_id_of(self.county.region), {"dibao": "county", "tekun": "township"}
+        )
 
     def standards_and_reviews(self) -> None:
         """The county's standards history (each entered by one county officer and confirmed

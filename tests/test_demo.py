@@ -246,3 +246,18 @@ def test_demo_has_a_year_of_history_for_the_statistics(demo):
     # Paid households grow month by month over the year; 临时救助 paid in most months.
     assert dibao[0] >= 1 and dibao[-1] > dibao[0] + 5
     assert sum(1 for n in linshi if n) >= 10
+
+
+def test_demo_county_delegates_tekun_to_its_townships(demo):
+    """The demo shows delegated approval: a 特困 case in 南门社区 waits for 城关街道's second
+    reviewer; the county officer no longer confirms 特困; the reviewer who published may not."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    waiting = [s.case_id for s in approval.approval_queue(users["reviewer3"])[0]]
+    assert len(waiting) == 1
+    case = db.session.get(Case, waiting[0])
+    assert (case.program, case.village.name) == (Program.TEKUN, "南门社区")
+    county_ready = approval.approval_queue(users["county"])[0]
+    assert all(db.session.get(Case, s.case_id).program == Program.DIBAO for s in county_ready)
+    assert approval.approval_queue(users["reviewer2"])[0] == []  # published it
+    approved = approval.approve_case(users["reviewer3"], case.id)
+    assert approved.decided_under == "township"

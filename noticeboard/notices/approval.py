@@ -23,7 +23,7 @@ from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeEntry, Objection
 from noticeboard.notices.rosters import publish_roster
 from noticeboard.notices.state import NoticeState, latest_notices, notice_state
-from noticeboard.regions.delegation import confirmer_of
+from noticeboard.regions.delegation import confirmer_of, confirmers, county_id_of
 from noticeboard.regions.models import Confirmer
 from noticeboard.regions.scope import scope_clause
 
@@ -96,12 +96,14 @@ def _blocker(status: CaseStatus, notice: Notice | None, objected: bool, today: d
 
 def _in_notice(user) -> Select:
     """Cases of the user's scope in a 7-day notice (waiting for its end or approval), of the
-    programs the user confirms (a county may delegate some to its townships)."""
+    programs the user confirms (a county may delegate some to its townships), not entered
+    by the user (a township reviewer who confirms never confirms their own entry)."""
     return (
         select(Case)
         .join(Case.village)
         .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
         .where(Case.program.in_(decidable_programs(user)))
+        .where(Case.created_by_id.is_distinct_from(user.id))
         .order_by(Case.id)
     )
 
@@ -117,19 +119,36 @@ def approval_queue(
 ) -> tuple[list[ApprovalState], list[ApprovalState]]:
     """Cases in notice in the user's scope: those that can be approved now (their notice
     ended with no open objection), and those that cannot yet, each with the reason."""
-    states = approval_states(_in_notice(user), today)
+    delegated = delegated_programs(user)
+    states = [
+        s
+        for s in approval_states(_in_notice(user), today)
+        if not made_by(user, s.notice, delegated)
+    ]
     return [s for s in states if s.blocker is None], [s for s in states if s.blocker]
+
+
+def delegated_programs(user) -> set[str]:
+    """The programs the user's county lets its townships confirm."""
+    chosen = confirmers(county_id_of(user.region))
+    return {program for program, by in chosen.items() if by == Confirmer.TOWNSHIP}
+
+
+def made_by(user, notice: Notice | None, delegated: set[str]) -> bool:
+    """Whether `user` prepared or published `notice` of a program in `delegated`: the
+    township's other reviewer confirms its cases, so they are not in this user's queue."""
+    if notice is None or user.id not in (notice.published_by_id, notice.prepared_by_id):
+        return False
+    return notice.program in delegated
 
 
 def _case_to_decide(user, case_id: int) -> Case:
     case = get_case(user, case_id)
     require(user, Action.DECIDE_CASE, case)
-    if confirmer_of(case.village, case.program) == Confirmer.TOWNSHIP:
-        # Delegated: the township's reviewer confirms, but not the one who published (or
-        # prepared) the notice the case was listed on.
-        notice = latest_notices([case.id]).get(case.id)
-        if notice is not None and user.id in (notice.published_by_id, notice.prepared_by_id):
-            raise Forbidden(DECIDER_IS_MAKER)
+    # Delegated to the township: its reviewer confirms, but not the one who published (or
+    # prepared) the notice the case was listed on.
+    if made_by(user, latest_notices([case.id]).get(case.id), delegated_programs(user)):
+        raise Forbidden(DECIDER_IS_MAKER)
     return case
 
 

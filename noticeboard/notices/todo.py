@@ -15,6 +15,7 @@ from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
 from noticeboard.extensions import db
 from noticeboard.holidays.calendar import WorkCalendar
+from noticeboard.notices.approval import delegated_programs, made_by
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
 from noticeboard.notices.queries import dashboard
 from noticeboard.regions.models import Region
@@ -119,9 +120,13 @@ def workbench(user, today: date | None = None) -> Workbench:
     if can(user, Action.DECIDE_CASE):
         # The dashboard has already weighed every waiting case: count its ready ones.
         # Only the programs this user confirms (a county may delegate some to townships).
-        mine = decidable_programs(user)
+        mine, delegated = decidable_programs(user), delegated_programs(user)
         bench.to_approve = _per_township(
-            [line for line in board.awaiting_approval if line.notice.program in mine]
+            [
+                line
+                for line in board.awaiting_approval
+                if line.notice.program in mine and not made_by(user, line.notice, delegated)
+            ]
         )
         bench.tasks.append(
             Task(

@@ -60,6 +60,7 @@ def test_a_delegated_program_is_confirmed_by_another_reviewer_of_the_township(
     # the county sees only what it still confirms; the township's reviewer the delegated part
     assert [s.case_id for s in approval.approval_queue(world.county_officer)[0]] == [tekun.id]
     assert [s.case_id for s in approval.approval_queue(second_reviewer)[0]] == [dibao.id]
+    assert approval.approval_queue(world.reviewer_a) == ([], [])  # published its notice
     with pytest.raises(Forbidden, match="由乡镇审核人审核确认"):
         approval.approve_case(world.county_officer, dibao.id)
     with pytest.raises(Forbidden, match="录入、公示本案件以外的审核人"):
