@@ -77,7 +77,10 @@ def serving(env: dict, command: list):
     finally:
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
         try:
-            process.wait(30)
+            # Longer than gunicorn's graceful_timeout (30 s, gunicorn.conf.py): its master may
+            # wait that long for a worker's requests in flight before it exits; on a loaded
+            # machine a 30 s wait lost that race now and then. A real hang still fails.
+            process.wait(45)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
 
