@@ -16,7 +16,9 @@ from noticeboard.extensions import db
 from noticeboard.holidays.calendar import package_knows
 from noticeboard.holidays.models import HolidayYear
 
-register_field_labels({"holidays": "放假日期", "workdays": "调休上班日期"})
+# The two fields as forms, refusals and the audit log name them.
+_LABELS = {"holidays": "放假日期", "workdays": "调休上班日期"}
+register_field_labels(_LABELS)
 
 # 2027-02-06, 2027/2/6, 2027.2.6, 2027年2月6日
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -58,9 +60,6 @@ def _dates_of(text: str, year: int, label: str) -> list[date]:
             {label: [f"{_LABELS[label]}：{outside[0]:%Y-%m-%d} 不在 {year} 年内，请核对"]}
         )
     return sorted(days)
-
-
-_LABELS = {"holidays": "放假日期", "workdays": "调休上班日期"}
 
 
 def clean_year(value) -> int:
