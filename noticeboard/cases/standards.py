@@ -17,7 +17,8 @@ from noticeboard.core.dates import local_today
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import Money, StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
-from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.delegation import county_id_of
+from noticeboard.regions.models import Region
 
 CENT = Decimal("0.01")
 
@@ -95,10 +96,6 @@ class AssistanceStandard(db.Model):
     @property
     def label(self) -> str:
         return f"{self.kind.label} {self.amount:,.2f} {self.kind.unit}，自 {self.start_month:%Y-%m}"
-
-
-def county_of(village: Region) -> Region | None:
-    return village.ancestor(RegionLevel.COUNTY)
 
 
 def standards_in_force(county_id: int, month: date) -> dict[StandardKind, Decimal]:
@@ -181,9 +178,8 @@ def tekun_standards(
 
 def in_force_for(region: Region) -> dict[StandardKind, Decimal]:
     """The standards in force today in the county of `region` (a village or a staff
-    member's township or county)."""
-    county = county_of(region)
-    return standards_in_force(county.id, local_today()) if county else {}
+    member's township or county); the county's id comes from the region's path, unread."""
+    return standards_in_force(county_id_of(region), local_today())
 
 
 def case_check(case) -> DibaoCheck | None:

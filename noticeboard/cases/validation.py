@@ -25,9 +25,8 @@ from noticeboard.cases.models import (
 from noticeboard.cases.standards import (
     CARE_OF_SELF_CARE,
     StandardKind,
-    county_of,
     dibao_check,
-    standards_in_force,
+    in_force_for,
     tekun_standards,
 )
 from noticeboard.core.dates import local_today
@@ -209,8 +208,7 @@ def clean_case_data(
         values["paid_on"] = _check(errors, "paid_on", clean_paid_on, data.get("paid_on"))
     if village is not None and program != Program.LINSHI:
         if in_force is None:
-            county = county_of(village)
-            in_force = standards_in_force(county.id, local_today()) if county else {}
+            in_force = in_force_for(village)
         _check_against_standards(values, in_force, errors)
     if errors:
         raise ValidationFailed(errors)
