@@ -1356,6 +1356,7 @@ def find_samples(app) -> Samples:
 
     from noticeboard.accounts.models import User
     from noticeboard.cases.models import Case, CaseChange, CaseMember
+    from noticeboard.core.dates import local_today
     from noticeboard.extensions import db
     from noticeboard.notices.models import Notice, NoticeKind, NoticeStatus, Objection
     from noticeboard.notices.rosters import current_roster
@@ -1418,6 +1419,8 @@ def find_samples(app) -> Samples:
             "village_id": notice.region_id,
             "code": notice.verification_code,
             "program": "dibao",
+            # The holiday page of next year: the one an administrator fills in each winter.
+            "year": local_today().year + 1,
         }
         # The clerk's case list has about 50 rows a page.
         last_page = max(
