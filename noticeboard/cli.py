@@ -69,6 +69,10 @@ def settings_command(action, region_path):
         click.echo(f"approval.{program} = {confirmer.value}  # {confirmer.label}")
     days = current_app.config["DECISION_WORKING_DAYS"]
     click.echo(f"decision.working_days = {days}  # 录入后应作出审核确认决定的工作日数")
+    days = current_app.config["REFUSAL_LETTER_WORKING_DAYS"]
+    click.echo(f"refusal_letter.working_days = {days}  # 不予确认后书面告知申请人的工作日数")
+    days = current_app.config["RENOTICE_WORKING_DAYS"]
+    click.echo(f"renotice.working_days = {days}  # 特困异议成立后重新公示的工作日数")
     working = bool(county.working_day_notices)
     click.echo(f"notice.working_days = {str(working).lower()}  # 7 天公示按工作日计算（县级默认）")
     calendar = WorkCalendar()

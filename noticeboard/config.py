@@ -90,6 +90,10 @@ class Config:
     RESPONSE_CACHE_MB = int(os.environ.get("RESPONSE_CACHE_MB", "32"))
     # Working days from a 低保/特困 application to its decision (cases/deadlines.py).
     DECISION_WORKING_DAYS = int(os.environ.get("DECISION_WORKING_DAYS", "30"))
+    # Working days from a refusal to its written notice to the applicant (cases/deadlines.py).
+    REFUSAL_LETTER_WORKING_DAYS = int(os.environ.get("REFUSAL_LETTER_WORKING_DAYS", "3"))
+    # Working days from an upheld objection to a 特困 case's new notice (notices/deadlines.py).
+    RENOTICE_WORKING_DAYS = int(os.environ.get("RENOTICE_WORKING_DAYS", "15"))
     # Render each published notice's board copy (A4) in the job worker right after it is
     # published, so a batch print of a county only merges stored PDFs (printing/prerender.py).
     PRERENDER_PDFS = os.environ.get("PRERENDER_PDFS", "1") not in ("0", "false", "no", "")

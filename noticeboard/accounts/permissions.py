@@ -31,6 +31,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.SET_STANDARDS: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.CONFIRM_STANDARD: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.RECORD_REVIEW: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.RECORD_REFUSAL_LETTER: frozenset({Role.CLERK, Role.REVIEWER, Role.ADMIN}),
 }
 REFUSALS: dict[Action, str] = {
     Action.EDIT_CASES: "只有乡镇经办人可以录入或修改案件",
@@ -50,6 +51,7 @@ REFUSALS: dict[Action, str] = {
     Action.SET_STANDARDS: "只有县级民政可以设置保障标准",
     Action.CONFIRM_STANDARD: "只有县级民政可以确认保障标准调整",
     Action.RECORD_REVIEW: "只有乡镇经办人可以登记定期核查",
+    Action.RECORD_REFUSAL_LETTER: "不予确认的书面告知由乡镇（街道）工作人员登记",
 }
 # Maker/checker: whoever made a thing is not the one who lets it through.
 MAKER_CHECKED = {

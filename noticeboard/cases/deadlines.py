@@ -3,6 +3,7 @@ the application (《最低生活保障审核确认办法》; 45 at most in compl
 the official holiday calendar (holidays/). A case's application day is the day it was entered.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -43,21 +44,68 @@ def decision_deadline(case: Case, today: date | None = None) -> Deadline | None:
     return Deadline(due, max((today - due).days, 0), calendar.estimated(applied, due))
 
 
+@dataclass
+class NamedDeadline:
+    label: str  # 重新公示时限
+    what: str  # 重新公示 (what must happen by the due day)
+    days: int
+    deadline: Deadline
+
+
+# Deadlines of a case that areas above this one know (notices: the re-notice after an
+# upheld objection): functions of the case giving a NamedDeadline or None, for its page.
+DEADLINE_SOURCES: list[Callable[[Case], "NamedDeadline | None"]] = []
+
+
+def register_deadline(source: Callable[[Case], "NamedDeadline | None"]) -> None:
+    DEADLINE_SOURCES.append(source)
+
+
+def other_deadlines(case: Case) -> list[NamedDeadline]:
+    return [found for source in DEADLINE_SOURCES if (found := source(case)) is not None]
+
+
+def refusal_days() -> int:
+    return int(current_app.config.get("REFUSAL_LETTER_WORKING_DAYS", 3))
+
+
+def started_before(today: date, days: int) -> datetime:
+    """The moment before which something with `days` working days to run is late today."""
+    day = WorkCalendar().day_before_working_days(today, days)
+    return datetime.combine(day, time(0), CHINA)
+
+
 def overdue_clause(today: date | None = None) -> ColumnElement[bool]:
     """SQL: undecided 低保/特困 cases past their decision deadline today, in one comparison
     (no date arithmetic per row): entered before the day that lies the deadline's number of
     working days before today."""
-    today = today or local_today()
-    calendar, day, counted = WorkCalendar(), today, 0
-    while counted < decision_days():
-        day -= timedelta(days=1)
-        if calendar.is_working_day(day):
-            counted += 1
-    # `day` has exactly decision_days() working days after it and before today: a case
-    # entered on it is due today at the latest; one entered before it was due before today.
-    entered_before = datetime.combine(day, time(0), CHINA)
     return and_(
         Case.program.in_(NOTICE_PROGRAMS),
         Case.status.in_(UNDECIDED_STATUSES),
-        Case.created_at < entered_before,
+        Case.created_at < started_before(today or local_today(), decision_days()),
+    )
+
+
+def refusal_letter_deadline(case: Case, today: date | None = None) -> Deadline | None:
+    """A refusal (不予确认) is told to the applicant in writing, with its reason, within 3
+    working days of the decision (《最低生活保障审核确认办法》Art. 22, 《特困人员认定办法》
+    Art. 16). None when the case is not refused or the letter is recorded."""
+    if case.status != CaseStatus.REJECTED or case.decided_at is None:
+        return None
+    if case.program not in NOTICE_PROGRAMS or case.refusal_told_on is not None:
+        return None
+    today = today or local_today()
+    calendar = WorkCalendar()
+    decided = case.decided_at.astimezone(CHINA).date()
+    due = calendar.add_working_days(decided + timedelta(days=1), refusal_days())
+    return Deadline(due, max((today - due).days, 0), calendar.estimated(decided, due))
+
+
+def refusal_letter_overdue_clause(today: date | None = None) -> ColumnElement[bool]:
+    """SQL: refusals whose written notice is not recorded and is past its deadline."""
+    return and_(
+        Case.program.in_(NOTICE_PROGRAMS),
+        Case.status == CaseStatus.REJECTED,
+        Case.refusal_told_on.is_(None),
+        Case.decided_at < started_before(today or local_today(), refusal_days()),
     )

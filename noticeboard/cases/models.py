@@ -120,6 +120,7 @@ CASE_FIELD_LABELS = {
     "ceiling": "金额上限",
     "benefit_start": "享受起始",
     "closing_reason": "原因",
+    "refusal_told_on": "书面告知日期",
 }
 register_field_labels(CASE_FIELD_LABELS)
 
@@ -205,6 +206,9 @@ class Case(db.Model):
     decided_under: Mapped[Confirmer | None] = mapped_column(StrEnumColumn(Confirmer, 10))
     # Why a case was rejected or terminated (停保原因), as told to the household.
     closing_reason: Mapped[str | None] = mapped_column(String(500))
+    # The day the township handed the applicant the written refusal with its reason
+    # (cases/deadlines.py: within 3 working days of the decision).
+    refusal_told_on: Mapped[date | None] = mapped_column(Date)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,12 +1,13 @@
 """Finding cases: the filtered, searchable list of the user's scope."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
-from noticeboard.cases.deadlines import overdue_clause
+from noticeboard.cases.deadlines import overdue_clause, refusal_letter_overdue_clause
 from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.cases.name_grams import cases_named
 from noticeboard.core.validation import normalise_resident_id, parse_id, to_ascii_digits
@@ -26,7 +27,19 @@ class CaseFilter:
     status: str | None = None
     q: str | None = None
     anywhere: bool = False  # look for an ID part anywhere in IDs, not only at their end
-    overdue: bool = False  # undecided past the decision deadline (cases/deadlines.py)
+    overdue: str | None = None  # a key of OVERDUE_FILTERS: past which deadline
+
+
+# Deadlines a case can be past (cases.index?overdue=…), with the list's heading for each;
+# areas above add theirs (notices: the re-notice after an upheld objection).
+OVERDUE_FILTERS: dict[str, tuple[str, Callable[[], ColumnElement[bool]]]] = {
+    "1": ("超过办理时限未审核确认", overdue_clause),
+    "letter": ("不予确认后未按时书面告知", refusal_letter_overdue_clause),
+}
+
+
+def register_overdue_filter(key: str, label: str, clause) -> None:
+    OVERDUE_FILTERS[key] = (label, clause)
 
 
 def filter_from_args(args) -> CaseFilter:
@@ -36,7 +49,7 @@ def filter_from_args(args) -> CaseFilter:
         village_id=parse_id(args.get("village")),
         status=args.get("status") if args.get("status") in set(CaseStatus) else None,
         q=args.get("q", "")[:40],
-        overdue=args.get("overdue") == "1",
+        overdue=args.get("overdue") if args.get("overdue") in OVERDUE_FILTERS else None,
     )
 
 
@@ -49,7 +62,7 @@ def case_query(user, filters: CaseFilter) -> Select:
     if filters.status:
         query = query.where(Case.status == filters.status)
     if filters.overdue:
-        query = query.where(overdue_clause())
+        query = query.where(OVERDUE_FILTERS[filters.overdue][1]())
     if q := (filters.q or "").strip():
         if (reference := _case_reference(q)) is not None:
             program, number = reference

@@ -6,7 +6,13 @@ from flask_login import current_user, login_required
 from noticeboard.accounts.models import User
 from noticeboard.cases import changes as case_changes
 from noticeboard.cases import search, services
-from noticeboard.cases.deadlines import decision_days, decision_deadline
+from noticeboard.cases.deadlines import (
+    decision_days,
+    decision_deadline,
+    other_deadlines,
+    refusal_days,
+    refusal_letter_deadline,
+)
 from noticeboard.cases.forms import case_form
 from noticeboard.cases.lifecycle import can_terminate
 from noticeboard.cases.models import (
@@ -20,6 +26,7 @@ from noticeboard.cases.models import (
     CaseStatus,
     Program,
 )
+from noticeboard.cases.refusals import record_refusal_letter
 from noticeboard.cases.standards import amount_warning, case_check, in_force_for
 from noticeboard.cases.validation import ceiling
 from noticeboard.core.errors import DomainError
@@ -66,6 +73,7 @@ def index():
         villages=search.villages_for(current_user),
         programs=list(Program),
         statuses=list(CaseStatus),
+        overdue_filters=search.OVERDUE_FILTERS,
     )
 
 
@@ -135,6 +143,9 @@ def detail(case_id: int):
         decided_by=db.session.get(User, closer) if closer else None,
         decided_on=case.decided_at if case.status == CaseStatus.REJECTED else case.updated_at,
         deadline=decision_deadline(case),
+        letter_deadline=refusal_letter_deadline(case),
+        other_deadlines=other_deadlines(case),
+        refusal_days=refusal_days(),
         decision_days=decision_days(),
         check=case_check(case),
     )
@@ -195,6 +206,18 @@ def delete(case_id: int):
         return redirect(url_for("cases.detail", case_id=case_id))
     flash("已删除该草稿案件；删除记录保留在操作日志中", "success")
     return redirect(url_for("cases.index"))
+
+
+@bp.route("/cases/<int:case_id>/refusal-letter", methods=["POST"])
+@requires(Action.RECORD_REFUSAL_LETTER)
+def refusal_letter(case_id: int):
+    try:
+        case = record_refusal_letter(current_user, case_id, request.form.get("told_on"))
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"已登记：{case.refusal_told_on} 书面告知申请人", "success")
+    return redirect(url_for("cases.detail", case_id=case_id, _anchor="refusal-letter"))
 
 
 @bp.route("/cases/<int:case_id>/history")

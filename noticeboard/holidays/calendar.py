@@ -59,3 +59,15 @@ class WorkCalendar:
                 if counted == days:
                     return day
             day += timedelta(days=1)
+
+    def day_before_working_days(self, today: date, days: int) -> date:
+        """The working day from which `days` working days (itself the first) run up to the
+        day before `today`: something started on it with `days` working days to run is due
+        today at the latest (the next `days` working days after it end today or later); one
+        started earlier is late."""
+        day, counted = today, 0
+        while counted < days:
+            day -= timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day

@@ -9,13 +9,19 @@ from sqlalchemy import exists, func, select
 
 from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.cases.changes import pending_changes
-from noticeboard.cases.deadlines import decision_days, overdue_clause
+from noticeboard.cases.deadlines import (
+    decision_days,
+    overdue_clause,
+    refusal_days,
+    refusal_letter_overdue_clause,
+)
 from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case, Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
 from noticeboard.extensions import db
 from noticeboard.holidays.calendar import WorkCalendar
 from noticeboard.notices.approval import delegated_programs, made_by
+from noticeboard.notices.deadlines import renotice_days, renotice_overdue_clause
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
 from noticeboard.notices.queries import dashboard
 from noticeboard.regions.models import Region
@@ -149,11 +155,40 @@ def workbench(user, today: date | None = None) -> Workbench:
             f"低保、特困申请应在录入后 {decision_days()} 个工作日内作出决定",
         )
     )
+    bench.tasks += _late_after_decisions(user, today)
     if can(user, Action.ADMINISTER):
         bench.tasks += _holidays_to_enter(today)
     for source in TASK_SOURCES:
         bench.tasks += source(user)
     return bench
+
+
+def _late_after_decisions(user, today: date) -> list[Task]:
+    """Refusals not told in writing in time, and 特困 cases not noticed again in time after
+    an upheld objection: counted in the user's scope, like the overdue applications."""
+
+    def late(clause) -> int:
+        return db.session.scalar(
+            select(func.count()).select_from(Case).join(Case.village)
+            .where(scope_clause(user), clause)
+        )  # fmt: skip
+
+    return [
+        Task(
+            "不予确认后未按时书面告知",
+            late(refusal_letter_overdue_clause(today)),
+            "cases.index",
+            {"overdue": "letter"},
+            f"应在决定后 {refusal_days()} 个工作日内书面告知申请人并说明理由",
+        ),
+        Task(
+            "异议成立后未按时重新公示",
+            late(renotice_overdue_clause(today)),
+            "cases.index",
+            {"overdue": "renotice"},
+            f"特困：异议成立后 {renotice_days()} 个工作日内提出审核意见并重新公示",
+        ),
+    ]
 
 
 def _holidays_to_enter(today: date) -> list[Task]:

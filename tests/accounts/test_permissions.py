@@ -34,6 +34,7 @@ STAFF_ROUTES = {
     "cases.limits": {ADMIN},
     "cases.new": EDITORS,
     "cases.reject_change": PUBLISHERS,
+    "cases.refusal_letter": {CLERK, REVIEWER, ADMIN},
     "holidays.index": {ADMIN},
     "holidays.year": {ADMIN},
     "jobs.detail": ANY,

@@ -55,7 +55,7 @@ FORM_NAMES = [
     "channel", "board-name", "board-resident_id", "board-address", "online-name", "name",
     "level", "parent_id", "phone", "working_day_notices", "assessment_panel", "username",
     "password", "display_name", "role", "ceiling", "text", "line", "seen", "purpose",
-    "holidays", "workdays", "dibao", "tekun",
+    "holidays", "workdays", "dibao", "tekun", "told_on",
     "income_per_person", "frequent_review", "amount_override_reason", "kind", "start_month",
     "note", "renotice_above",
 ]  # fmt: skip

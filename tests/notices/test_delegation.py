@@ -133,13 +133,16 @@ def test_flask_settings_show_prints_each_rule_of_the_county(app, world):
     result = app.test_cli_runner().invoke(args=["settings", "show", "--region", "示范县"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "approval.dibao = township  # 委托乡镇（街道）审核确认"
-    assert lines[1] == "approval.tekun = county  # 县级民政部门审核确认"
-    assert lines[2].startswith("decision.working_days = 30")
-    assert lines[3].startswith("notice.working_days = false")
-    assert [line.split(" = ")[0] for line in lines[4:]] == [
-        f"holidays.{local_today().year}",
-        f"holidays.{local_today().year + 1}",
-    ]
+    # one setting per line: "name = value  # what it means"
+    settings = {line.split(" = ")[0]: line.split(" = ")[1] for line in lines}
+    assert len(settings) == len(lines)
+    assert settings["approval.dibao"] == "township  # 委托乡镇（街道）审核确认"
+    assert settings["approval.tekun"] == "county  # 县级民政部门审核确认"
+    assert settings["decision.working_days"].startswith("30  #")
+    assert settings["refusal_letter.working_days"].startswith("3  #")
+    assert settings["renotice.working_days"].startswith("15  #")
+    assert settings["notice.working_days"].startswith("false  #")
+    assert f"holidays.{local_today().year}" in settings
+    assert f"holidays.{local_today().year + 1}" in settings
     township = app.test_cli_runner().invoke(args=["settings", "show", "--region", "示范县/新店镇"])
     assert township.exit_code != 0 and "不是县/区" in township.output
