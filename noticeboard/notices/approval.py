@@ -7,7 +7,7 @@ the case's latest notice and its objections.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from noticeboard.accounts.permissions import DECIDER_IS_MAKER, decidable_programs
@@ -97,13 +97,19 @@ def _blocker(status: CaseStatus, notice: Notice | None, objected: bool, today: d
 def _in_notice(user) -> Select:
     """Cases of the user's scope in a 7-day notice (waiting for its end or approval), of the
     programs the user confirms (a county may delegate some to its townships), not entered
-    by the user (a township reviewer who confirms never confirms their own entry)."""
+    by the user in a program delegated to the township (its reviewer never confirms their
+    own entry: accounts.permissions refuses it; a county's confirmer has no such rule)."""
+    delegated = delegated_programs(user)
     return (
         select(Case)
         .join(Case.village)
         .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
         .where(Case.program.in_(decidable_programs(user)))
-        .where(Case.created_by_id.is_distinct_from(user.id))
+        .where(
+            or_(Case.program.not_in(delegated), Case.created_by_id.is_distinct_from(user.id))
+            if delegated
+            else true()
+        )
         .order_by(Case.id)
     )
 

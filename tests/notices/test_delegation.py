@@ -146,3 +146,25 @@ def test_flask_settings_show_prints_each_rule_of_the_county(app, world):
     assert f"holidays.{local_today().year + 1}" in settings
     township = app.test_cli_runner().invoke(args=["settings", "show", "--region", "示范县/新店镇"])
     assert township.exit_code != 0 and "不是县/区" in township.output
+
+
+def test_an_administrator_who_entered_a_county_confirmed_case_finds_it_in_the_queue(world, factory):
+    """The entry rule binds a township reviewer of a delegated program only: the queue
+    offers an administrator the county-confirmed case they entered, as the rule allows."""
+    with travel(START):
+        case = factory.case(world.admin, Program.DIBAO, world.village_a)
+        draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [case.id])
+        pre_approval.publish_notice(world.reviewer_a, draft.id)
+    ready, _ = approval.approval_queue(world.admin)
+    assert [s.case_id for s in ready] == [case.id]
+    approval.approve_case(world.admin, case.id)
+    # delegated, the same entry is left out of the queue and refused
+    set_confirmers(world.county_officer, world.county.id, {"dibao": "township", "tekun": "county"})
+    with travel(START):
+        mine = factory.case(world.admin, Program.DIBAO, world.village_a)
+        draft = pre_approval.prepare_notice(world.clerk_a, world.village_a.id, "dibao", [mine.id])
+        pre_approval.publish_notice(world.reviewer_a, draft.id)
+    ready, _ = approval.approval_queue(world.admin)
+    assert mine.id not in [s.case_id for s in ready]
+    with pytest.raises(Forbidden, match="审核确认与经办不能是同一人"):
+        approval.approve_case(world.admin, mine.id)
