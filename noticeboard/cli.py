@@ -12,8 +12,7 @@ from noticeboard.cases.cli import cases_cli
 from noticeboard.core.dates import local_today
 from noticeboard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from noticeboard.extensions import db
-from noticeboard.holidays.calendar import WorkCalendar
-from noticeboard.holidays.models import HolidayYear
+from noticeboard.holidays.services import entered_year, year_source
 from noticeboard.jobs.cli import jobs_cli
 from noticeboard.notices.cli import notices_cli
 from noticeboard.printing import cli as _printing_cli  # noqa: F401  (flask notices verify)
@@ -75,16 +74,9 @@ def settings_command(action, region_path):
     click.echo(f"renotice.working_days = {days}  # 特困异议成立后重新公示的工作日数")
     working = bool(county.working_day_notices)
     click.echo(f"notice.working_days = {str(working).lower()}  # 7 天公示按工作日计算（县级默认）")
-    calendar = WorkCalendar()
     for year in range(local_today().year, local_today().year + 2):
-        source = (
-            "entered"
-            if db.session.get(HolidayYear, year)
-            else "chinese-calendar"
-            if calendar.knows(year)
-            else "unknown (estimated Monday-Friday)"
-        )
-        click.echo(f"holidays.{year} = {source}")
+        source = year_source(year, entered_year(year) is not None)
+        click.echo(f"holidays.{year} = {source.value}  # {source.label}")
 
 
 @click.command("analyze")

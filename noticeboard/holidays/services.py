@@ -9,6 +9,7 @@ from sqlalchemy import select
 from noticeboard.audit.models import AuditAction, register_field_labels
 from noticeboard.audit.services import record
 from noticeboard.core.dates import local_today
+from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.errors import ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.validation import to_ascii_digits
@@ -30,8 +31,22 @@ LONGEST_RANGE = 15
 @dataclass
 class YearSummary:
     year: int
-    source: str  # 管理员录入 / 软件内置 / 未知（按周一至周五估算）
+    source: "YearSource"
     entry: HolidayYear | None
+
+
+class YearSource(LabelledStrEnum):
+    """Where a year's working days come from."""
+
+    ENTERED = "entered", "管理员录入"
+    PACKAGE = "chinese-calendar", "软件内置"
+    UNKNOWN = "unknown", "未知（按周一至周五估算）"
+
+
+def year_source(year: int, entered: bool) -> YearSource:
+    if entered:
+        return YearSource.ENTERED
+    return YearSource.PACKAGE if package_knows(year) else YearSource.UNKNOWN
 
 
 def _dates_of(text: str, year: int, label: str) -> list[date]:
@@ -116,12 +131,7 @@ def years_overview(today: date | None = None) -> list[YearSummary]:
     years = sorted({today.year - 1, today.year, today.year + 1, *entered})
     summaries = []
     for year in years:
-        if year in entered:
-            source = "管理员录入"
-        elif package_knows(year):
-            source = "软件内置"
-        else:
-            source = "未知（按周一至周五估算）"
+        source = year_source(year, year in entered)
         summaries.append(YearSummary(year, source, entered.get(year)))
     return summaries
 
