@@ -31,6 +31,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.SET_STANDARDS: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.CONFIRM_STANDARD: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.RECORD_REVIEW: frozenset({Role.CLERK, Role.ADMIN}),
+    # Each role's decisions may need the full ID (the clerk's entry, the reviewer's check
+    # against the documents, the county's approval); each reveal is logged (audit/access.py).
+    Action.REVEAL_PERSONAL_DATA: ALL_STAFF,
 }
 REFUSALS: dict[Action, str] = {
     Action.EDIT_CASES: "只有乡镇经办人可以录入或修改案件",
@@ -50,6 +53,7 @@ REFUSALS: dict[Action, str] = {
     Action.SET_STANDARDS: "只有县级民政可以设置保障标准",
     Action.CONFIRM_STANDARD: "只有县级民政可以确认保障标准调整",
     Action.RECORD_REVIEW: "只有乡镇经办人可以登记定期核查",
+    Action.REVEAL_PERSONAL_DATA: "没有查看完整个人信息的权限",
 }
 # Maker/checker: whoever made a thing is not the one who lets it through.
 MAKER_CHECKED = {

@@ -11,7 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from noticeboard.accounts.models import User
 from noticeboard.audit import services as audit
-from noticeboard.audit.models import AuditAction, register_references
+from noticeboard.audit.access import record_access
+from noticeboard.audit.models import AccessKind, AuditAction, register_references
 from noticeboard.cases.models import (
     DIBAO_AREAS,
     EDITABLE_STATUSES,
@@ -408,6 +409,37 @@ def get_case(user, case_id: int) -> Case:
     if case is None:
         raise NotFound("未找到该案件")
     return case
+
+
+def personal_fields(case: Case) -> tuple[list[str], int]:
+    """What a page showing the case in full shows (audit.models.ACCESS_FIELDS), and how many
+    resident IDs: the applicant's and each member's."""
+    fields = ["id_number"] + (["member_id_numbers"] if case.members else [])
+    fields += ["phone"] if case.applicant_phone else []
+    fields += ["address"] if case.address else []
+    return fields, 1 + len(case.members)
+
+
+def reveal_case(user, case_id: int) -> Case:
+    """The case with its full IDs, phone and address for this page, the reveal logged."""
+    case = get_case(user, case_id)
+    require(user, Action.REVEAL_PERSONAL_DATA)
+    _log_full_view(user, case, AccessKind.REVEAL)
+    return case
+
+
+def case_for_editing(user, case_id: int) -> Case:
+    """The case for its form, which shows every value in full to change it: logged."""
+    case = get_case(user, case_id)
+    require(user, Action.EDIT_CASES)
+    _log_full_view(user, case, AccessKind.VIEW)
+    return case
+
+
+def _log_full_view(user, case: Case, kind: AccessKind) -> None:
+    fields, identifiers = personal_fields(case)
+    record_access(user, kind, fields, case=case, identifiers=identifiers)
+    db.session.commit()
 
 
 def case_history(user, case_id: int):
