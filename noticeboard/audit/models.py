@@ -72,11 +72,24 @@ def register_references(entity_type: str, name_them: Callable[[list[int]], dict[
     REFERENCES[entity_type] = name_them
 
 
-def shown_value(value) -> str:
-    """A before/after value as the log shows it: lists (household members) on one line."""
+# Fields whose values the log pages and the CSV show masked, with how to mask them: the log
+# is read in bulk, the full values are on the case page behind a logged reveal. Each area
+# registers its own (cases: IDs, phone, address, members).
+MASKED_FIELDS: dict[str, Callable[[str], str]] = {}
+
+
+def register_masked_fields(masks: dict[str, Callable[[str], str]]) -> None:
+    MASKED_FIELDS.update(masks)
+
+
+def shown_value(value, key: str | None = None) -> str:
+    """A before/after value as the log shows it: lists (household members) on one line; with
+    its field's key, masked when that field holds personal data."""
     if value is None:
         return ""
-    return "；".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = "；".join(map(str, value)) if isinstance(value, list) else str(value)
+    mask = MASKED_FIELDS.get(key or "")
+    return mask(text) if mask and text else text
 
 
 class AuditEntry(db.Model):

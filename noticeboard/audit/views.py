@@ -111,6 +111,6 @@ def _csv_rows(entries: list[AuditEntry], names: dict):
             yield [
                 *head,
                 e.field_label(key) if key else "",
-                shown_value(before),
-                shown_value(after),
+                shown_value(before, key),
+                shown_value(after, key),
             ]

@@ -12,7 +12,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from noticeboard.accounts.models import User
 from noticeboard.audit import services as audit
 from noticeboard.audit.access import record_access
-from noticeboard.audit.models import AccessKind, AuditAction, register_references
+from noticeboard.audit.models import (
+    AccessKind,
+    AuditAction,
+    register_masked_fields,
+    register_references,
+    shown_value,
+)
 from noticeboard.cases.models import (
     DIBAO_AREAS,
     EDITABLE_STATUSES,
@@ -41,7 +47,7 @@ from noticeboard.core.permissions import Action, require
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
-from noticeboard.masking.rules import mask_name
+from noticeboard.masking.rules import mask_identifiers, mask_name, resident_ids_in
 from noticeboard.regions.models import Region
 from noticeboard.regions.scope import scope_clause
 
@@ -116,6 +122,33 @@ def audit_view(case: Case) -> dict:
         for k, v in fields.items()
         if v is not None
     }
+
+
+# audit_view's fields that hold personal data, under their access-log names
+# (audit.models.ACCESS_FIELDS); the log pages show them masked.
+PERSONAL_LOG_FIELDS = {
+    "applicant_id_number": "id_number",
+    "members": "member_id_numbers",
+    "applicant_phone": "phone",
+    "address": "address",
+}
+register_masked_fields(
+    {
+        **dict.fromkeys(("applicant_id_number", "applicant_phone", "members"), mask_identifiers),
+        "address": lambda _: "（已隐藏）",
+    }
+)
+
+
+def log_change_view(user, case: Case, changes: dict) -> None:
+    """A page showing a change's before and after in full (the reviewer checks a new ID
+    against the documents): logged when the change touches personal data."""
+    keys = [key for key in PERSONAL_LOG_FIELDS if key in changes]
+    if keys:
+        values = " ".join(shown_value(value) for key in keys for value in changes[key])
+        fields = [PERSONAL_LOG_FIELDS[key] for key in keys]
+        record_access(user, AccessKind.VIEW, fields, case=case, identifiers=resident_ids_in(values))
+        db.session.commit()
 
 
 def case_references(ids: list[int]) -> dict[int, str]:

@@ -251,7 +251,7 @@ def _render_change(change, reject_form=None):
 
 @bp.route("/changes/<int:change_id>")
 def change(change_id: int):
-    return _render_change(case_changes.get_change(current_user, change_id))
+    return _render_change(case_changes.change_for_review(current_user, change_id))
 
 
 @bp.route("/changes/<int:change_id>/confirm", methods=["POST"])
@@ -274,6 +274,6 @@ def reject_change(change_id: int):
         case_changes.reject_change(current_user, change_id, form.reason.data)
     except DomainError as error:
         show_errors(form, error)
-        return _render_change(case_changes.get_change(current_user, change_id), form)
+        return _render_change(case_changes.change_for_review(current_user, change_id), form)
     flash("已退回该变更，案件保持原样", "success")
     return redirect(url_for("cases.changes"))

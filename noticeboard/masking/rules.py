@@ -132,6 +132,11 @@ def mask_identifiers(text: str) -> str:
     return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
 
 
+def resident_ids_in(text: str) -> int:
+    """How many resident IDs a text holds (for the access log's count of IDs shown)."""
+    return len(_RESIDENT_ID_IN_TEXT.findall(text))
+
+
 def mask_address(village: str, group: str | None, keep: str) -> str:
     """Render an address at the allowed precision: 东风村3组, 东风村 or "".
 
