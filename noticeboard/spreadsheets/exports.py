@@ -28,12 +28,16 @@ from noticeboard.masking.models import Channel
 from noticeboard.notices.approval import approval_queue, with_cases
 from noticeboard.notices.snapshots import snapshot_of
 from noticeboard.notices.state import get_notice
+from noticeboard.spreadsheets.annotated import annotated
+from noticeboard.spreadsheets.imports import get_import
 from noticeboard.spreadsheets.reading import HEADERS
 from noticeboard.spreadsheets.safe import neutralise_csv
 
 FORMATS = ("xlsx", "csv")
-# What the notice and approval exports show of people: names (and amounts), no identifiers.
+# What the notice and approval exports show of people: names (and amounts), no identifiers;
+# the case list and an annotated upload: everything (audit.models.ACCESS_FIELDS).
 NAMES = ["name"]
+IN_FULL = [*NAMES, "id_number", "member_id_numbers", "phone", "address"]
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -211,15 +215,36 @@ def _finish(
     user, title, described, columns, lines, fmt, count, shown: Shown, region_id=None
 ) -> Export:
     content = write_xlsx(title, columns, lines) if fmt == "xlsx" else write_csv(columns, lines)
-    region_id = region_id or user.region_id
+    note = f"导出{title}（{described}）{fmt.upper()}，{count} 条、{len(lines)} 行"
+    _record_export(user, note, shown, region_id or user.region_id)
+    filename = f"{title}-{local_today():%Y%m%d}.{fmt}"
+    return Export(filename, content, MIMETYPES[fmt], len(lines))
+
+
+def export_annotated(user, import_id: int, purpose: str) -> Export:
+    """An upload back with its problems marked (spreadsheets/annotated.py): the file as it
+    was uploaded, with every ID, phone and address in it."""
+    purpose = clean_purpose(purpose)
+    case_import = get_import(user, import_id)
+    filename, content = annotated(case_import)
+    shown = Shown(purpose, IN_FULL, case_import.rows)
+    _record_export(
+        user, f"下载导入 {case_import.id} 标注问题的文件", shown, case_import.township_id
+    )
+    kind = case_import.report["kind"]
+    return Export(filename, content, MIMETYPES[kind], case_import.rows)
+
+
+def _record_export(user, note: str, shown: Shown, region_id: int) -> None:
+    """The export in the audit log and the access log, with its purpose; committed before
+    the file leaves."""
     audit.record(
         AuditAction.EXPORT,
         "export",
         0,
         user=user,
         region_id=region_id,
-        note=f"导出{title}（{described}）{fmt.upper()}，{count} 条、{len(lines)} 行"
-        f"；用途：{shown.purpose}",
+        note=f"{note}；用途：{shown.purpose}",
     )
     record_access(
         user,
@@ -230,8 +255,6 @@ def _finish(
         purpose=shown.purpose,
     )
     db.session.commit()
-    filename = f"{title}-{local_today():%Y%m%d}.{fmt}"
-    return Export(filename, content, MIMETYPES[fmt], len(lines))
 
 
 def write_csv(columns: list[Column], lines: list[list]) -> bytes:

@@ -16,7 +16,6 @@ from noticeboard.notices.state import get_notice
 from noticeboard.regions.models import RegionLevel
 from noticeboard.regions.scope import regions_in_scope
 from noticeboard.spreadsheets import exports, imports, templates
-from noticeboard.spreadsheets.annotated import annotated
 from noticeboard.spreadsheets.forms import ExportForm
 from noticeboard.spreadsheets.models import Purpose
 from noticeboard.spreadsheets.reading import problem_line
@@ -99,11 +98,14 @@ def confirm(import_id: int):
     return redirect(url_for("spreadsheets.preview", import_id=import_id))
 
 
-@bp.route("/imports/<int:import_id>/annotated")
+@bp.route("/imports/<int:import_id>/annotated", methods=["GET", "POST"])
 def annotated_file(import_id: int):
     case_import = imports.get_import(current_user, import_id)
-    filename, content = annotated(case_import)
-    return _download(filename, content, exports.MIMETYPES[case_import.report["kind"]])
+    return _export(
+        lambda purpose: exports.export_annotated(current_user, import_id, purpose),
+        f"导入 {case_import.id} 标注了问题的文件（{case_import.filename}）",
+        url_for("spreadsheets.preview", import_id=import_id),
+    )
 
 
 @bp.route("/imports/template/<program>.xlsx")

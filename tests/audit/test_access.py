@@ -286,3 +286,30 @@ def test_a_pending_change_of_an_id_shows_it_in_full_to_the_reviewer_and_logs_the
     [entry] = _entries()
     assert entry.kind == AccessKind.VIEW and entry.user_id == world.reviewer_a.id
     assert entry.case_id == case.id and entry.fields == ["id_number"] and entry.identifiers == 2
+
+
+def test_the_annotated_upload_is_an_export_with_its_purpose(app, world):
+    from noticeboard.spreadsheets import imports
+    from tests.spreadsheets.conftest import csv_bytes, dibao_rows
+
+    rows = dibao_rows(2)
+    rows[0][11] = "一千"
+    upload = imports.upload(
+        world.clerk_a, world.township_a.id, "dibao", "new", "名单.csv", csv_bytes(rows)
+    )
+    url = f"/staff/imports/{upload.id}/annotated"
+    reviewer = _client(app, world.reviewer_a)
+    assert "导出用途" in reviewer.get(url).get_data(as_text=True)
+    refused = post_form(reviewer, url, {"purpose": ""})
+    assert "attachment" not in refused.headers.get("Content-Disposition", "")
+    assert _entries() == []
+    response = post_form(reviewer, url, {"purpose": "协助经办人改正"})
+    assert "attachment" in response.headers["Content-Disposition"]
+    [entry] = _entries()
+    assert (entry.kind, entry.purpose, entry.user_id) == (
+        AccessKind.EXPORT,
+        "协助经办人改正",
+        world.reviewer_a.id,
+    )
+    assert entry.identifiers == upload.rows and "id_number" in entry.fields
+    assert _client(app, world.clerk_b).get(url).status_code == 404
