@@ -313,3 +313,36 @@ def test_the_annotated_upload_is_an_export_with_its_purpose(app, world):
     )
     assert entry.identifiers == upload.rows and "id_number" in entry.fields
     assert _client(app, world.clerk_b).get(url).status_code == 404
+
+
+def test_a_reveal_costs_the_same_statements_for_a_larger_household(app, world, factory):
+    """One insert and one sum per reveal, however many IDs the page shows."""
+    from sqlalchemy import event
+
+    from tests.factories import resident_id
+
+    small = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    members = [
+        {"name": f"成员{n}", "id_number": resident_id("19900101"), "relation": "子女"}
+        for n in "一二三四"
+    ]
+    large = factory.case(
+        world.clerk_a, Program.DIBAO, world.village_a, members=members, persons_covered=5
+    )
+    client = _client(app, world.clerk_a)
+    token = csrf_token(client, "/staff/")
+    counts = []
+
+    def count(*_):
+        counts[-1] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for case in (small, large):
+            counts.append(0)
+            response = client.post(f"/staff/cases/{case.id}/reveal", data={"csrf_token": token})
+            assert response.status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert counts[0] == counts[1]
+    assert [e.identifiers for e in _entries()] == [2, 5]
