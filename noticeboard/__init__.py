@@ -10,6 +10,7 @@ from noticeboard.core.dates import CHINA
 from noticeboard.core.forms import page_address
 from noticeboard.core.permissions import template_can
 from noticeboard.core.response_cache import init_response_cache
+from noticeboard.masking.rules import mask_phone, mask_resident_id_for_staff
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -116,6 +117,9 @@ def _register_template_helpers(app: Flask) -> None:
         return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
     app.add_template_filter(shown_value, "audit_value")
+    # Staff pages show resident IDs and phones masked unless the page was revealed (logged).
+    app.add_template_filter(mask_resident_id_for_staff, "masked_id")
+    app.add_template_filter(mask_phone, "masked_phone")
 
 
 def _warn_if_printing_incomplete(app: Flask) -> None:

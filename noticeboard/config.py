@@ -105,6 +105,9 @@ class Config:
     # irregular income or members able to work (《最低生活保障审核确认办法》第三十一条).
     REVIEW_MONTHS = int(os.environ.get("REVIEW_MONTHS", "12"))
     REVIEW_MONTHS_FREQUENT = int(os.environ.get("REVIEW_MONTHS_FREQUENT", "6"))
+    # Full resident IDs one account may see (pages and reveals) within an hour before the
+    # administrator and the county are alerted (audit/access.py).
+    ACCESS_ALERT_PER_HOUR = int(os.environ.get("ACCESS_ALERT_PER_HOUR", "100"))
 
 
 def follow_public_address(config) -> None:

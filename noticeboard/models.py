@@ -1,7 +1,7 @@
 """Imports every area's models, so Alembic and create_all see the whole schema."""
 
 from noticeboard.accounts.models import User
-from noticeboard.audit.models import AuditEntry
+from noticeboard.audit.models import AccessAlert, AuditEntry, DataAccess
 from noticeboard.cases.models import Case, CaseChange, CaseMember, ProgramLimit
 from noticeboard.cases.standards import AssistanceStandard
 from noticeboard.holidays.models import HolidayYear
@@ -15,6 +15,7 @@ from noticeboard.standards.models import CaseReview, ReviewSetting
 from noticeboard.statistics.models import BenefitPeriod
 
 __all__ = [
+    "AccessAlert",
     "ApprovalDelegation",
     "AssistanceStandard",
     "AuditEntry",
@@ -25,6 +26,7 @@ __all__ = [
     "CaseMember",
     "CaseReview",
     "ChannelPolicy",
+    "DataAccess",
     "HolidayYear",
     "Job",
     "Notice",

@@ -26,6 +26,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.CONFIRM_CASE_CHANGE: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.CONFIRM_IMPORT: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.READ_AUDIT_LOG: frozenset({Role.COUNTY, Role.ADMIN}),
+    # Each role's decisions may need the full ID (the clerk's entry, the reviewer's check
+    # against the documents, the county's approval); each reveal is logged (audit/access.py).
+    Action.REVEAL_PERSONAL_DATA: ALL_STAFF,
     Action.SET_APPROVAL_RULES: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.SET_STANDARDS: frozenset({Role.COUNTY, Role.ADMIN}),
@@ -46,6 +49,7 @@ REFUSALS: dict[Action, str] = {
     Action.CONFIRM_CASE_CHANGE: "只有乡镇审核人可以确认案件变更",
     Action.CONFIRM_IMPORT: "只有乡镇审核人可以确认导入在保对象",
     Action.READ_AUDIT_LOG: "只有县级民政和管理员可以查看操作日志",
+    Action.REVEAL_PERSONAL_DATA: "没有查看完整个人信息的权限",
     Action.SET_APPROVAL_RULES: "只有县级民政部门和管理员可以设置审核确认权限",
     Action.ADMINISTER: "只有系统管理员可以进行此项设置",
     Action.SET_STANDARDS: "只有县级民政可以设置保障标准",

@@ -1,13 +1,14 @@
-"""Audit entries; the app can add them but never change or delete them."""
+"""Audit entries and the access log (who saw whose personal data); the app can add them but
+never change or delete them."""
 
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from noticeboard.core.enums import LabelledStrEnum
-from noticeboard.core.types import UTCDateTime, utcnow
+from noticeboard.core.types import StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
 
 
@@ -71,11 +72,24 @@ def register_references(entity_type: str, name_them: Callable[[list[int]], dict[
     REFERENCES[entity_type] = name_them
 
 
-def shown_value(value) -> str:
-    """A before/after value as the log shows it: lists (household members) on one line."""
+# Fields whose values the log pages and the CSV show masked, with how to mask them: the log
+# is read in bulk, the full values are on the case page behind a logged reveal. Each area
+# registers its own (cases: IDs, phone, address, members).
+MASKED_FIELDS: dict[str, Callable[[str], str]] = {}
+
+
+def register_masked_fields(masks: dict[str, Callable[[str], str]]) -> None:
+    MASKED_FIELDS.update(masks)
+
+
+def shown_value(value, key: str | None = None) -> str:
+    """A before/after value as the log shows it: lists (household members) on one line; with
+    its field's key, masked when that field holds personal data."""
     if value is None:
         return ""
-    return "；".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = "；".join(map(str, value)) if isinstance(value, list) else str(value)
+    mask = MASKED_FIELDS.get(key or "")
+    return mask(text) if mask and text else text
 
 
 class AuditEntry(db.Model):
@@ -114,7 +128,78 @@ class AuditLogIsAppendOnly(RuntimeError):
     pass
 
 
+class AccessKind(LabelledStrEnum):
+    VIEW = "view", "查看"  # a page that shows full values by itself (the case form)
+    REVEAL = "reveal", "显示完整信息"
+    EXPORT = "export", "导出"
+
+
+# The personal data an access shows in full (《个人信息保护法》第五十一条: who saw what).
+ACCESS_FIELDS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "member_id_numbers": "家庭成员身份证号",
+    "phone": "联系电话",
+    "address": "详细地址",
+}
+
+
+class DataAccess(db.Model):
+    """One page view, reveal or export that showed full resident IDs, phones or addresses:
+    which fields, never their values (the log must not become a copy of the data)."""
+
+    __tablename__ = "data_access_log"
+    # Read by staff member and by case (the log page), and by time (the hourly alert).
+    __table_args__ = (
+        Index("ix_data_access_log_user_at", "user_id", "at"),
+        Index("ix_data_access_log_case_at", "case_id", "at"),
+        CheckConstraint("identifiers >= 0", name="identifiers_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[AccessKind] = mapped_column(StrEnumColumn(AccessKind, 10))
+    # No foreign key: the log outlives a deleted draft case, as the audit log does.
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    # The case's village, or the exporter's region: scoped like the audit log.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    # Full resident IDs shown (a household's head and members; an export's rows): the
+    # alert counts these.
+    identifiers: Mapped[int] = mapped_column(Integer, default=0)
+    # The client's address (REMOTE_ADDR, or the proxy's X-Forwarded-For with TRUSTED_PROXIES).
+    client_address: Mapped[str | None] = mapped_column(String(45))
+    # Why an export was made, as the exporter stated it.
+    purpose: Mapped[str | None] = mapped_column(String(200))
+
+    @property
+    def kind_label(self) -> str:
+        return AccessKind(self.kind).label
+
+    @property
+    def field_labels(self) -> str:
+        return "、".join(ACCESS_FIELDS.get(key, key) for key in self.fields or [])
+
+
+class AccessAlert(db.Model):
+    """An account that saw more full resident IDs within an hour than ACCESS_ALERT_PER_HOUR:
+    recorded once per hour of excess, for the administrator and the county to look into."""
+
+    __tablename__ = "access_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    identifiers: Mapped[int] = mapped_column(Integer)
+
+
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
+@event.listens_for(DataAccess, "before_update")
+@event.listens_for(DataAccess, "before_delete")
 def _refuse_rewrite(mapper, connection, target):
     raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")

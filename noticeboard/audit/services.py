@@ -139,13 +139,13 @@ def log_query(user, filters: LogFilter = LogFilter()) -> Select:
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
     if filters.since:
-        query = query.where(AuditEntry.at >= _start_of(filters.since))
+        query = query.where(AuditEntry.at >= start_of_day(filters.since))
     if filters.until:
-        query = query.where(AuditEntry.at < _start_of(filters.until + timedelta(days=1)))
+        query = query.where(AuditEntry.at < start_of_day(filters.until + timedelta(days=1)))
     return query.order_by(AuditEntry.id.desc())
 
 
-def _start_of(day: date) -> datetime:
+def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=CHINA).astimezone(UTC)
 
 
@@ -165,6 +165,12 @@ def references(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
         for entity_id, name in REFERENCES[entity_type](sorted(wanted)).items():
             names[(entity_type, entity_id)] = name
     return names
+
+
+def references_of_cases(case_ids: list[int]) -> dict[int, str]:
+    """Cases as the logs name them (低保-000048 张*平), for a page of entries."""
+    name_them = REFERENCES.get("case")
+    return name_them(sorted(set(case_ids))) if name_them and case_ids else {}
 
 
 def export_log(user, filters: LogFilter) -> list[AuditEntry]:

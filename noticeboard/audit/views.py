@@ -1,11 +1,11 @@
 """The audit log page: entries inside the user's scope, filtered, a page at a time, and the
-same entries as CSV for auditors."""
+same entries as CSV for auditors; the access log (who saw whose personal data) beside it."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from noticeboard.accounts.services import staff_in_scope
-from noticeboard.audit import services
+from noticeboard.audit import access, services
 from noticeboard.audit.models import AuditAction, AuditEntry, shown_value
 from noticeboard.core.dates import CHINA
 from noticeboard.core.exports import csv_response
@@ -17,8 +17,8 @@ from noticeboard.regions.scope import regions_in_scope
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 
 
-def _filters() -> tuple[services.LogFilter, list[str]]:
-    """The filters of the query string; a date typed wrong is named and left out."""
+def _days() -> tuple[dict, list[str]]:
+    """The date range of the query string; a date typed wrong is named and left out."""
     errors, days = [], {}
     for key, label in (("since", "开始日期"), ("until", "结束日期")):
         try:
@@ -26,6 +26,11 @@ def _filters() -> tuple[services.LogFilter, list[str]]:
         except FieldError as error:
             errors.append(str(error))
             days[key] = None
+    return days, errors
+
+
+def _filters() -> tuple[services.LogFilter, list[str]]:
+    days, errors = _days()
     action = request.args.get("action")
     filters = services.LogFilter(
         user_id=parse_id(request.args.get("user")),
@@ -55,6 +60,33 @@ def index():
     )
 
 
+@bp.route("/access")
+@login_required
+@requires(Action.READ_AUDIT_LOG)
+def access_log():
+    days, errors = _days()
+    case_text = request.args.get("case", "")[:40]
+    case_id = access.case_id_of(case_text)
+    if case_text.strip() and case_id is None:
+        errors.append("案件编号：请填写案件编号，如 低保-000048，或其中的数字")
+    filters = access.AccessFilter(
+        user_id=parse_id(request.args.get("user")), case_id=case_id, **days
+    )
+    page = access.access_page(current_user, filters, parse_id(request.args.get("page")))
+    return render_template(
+        "audit/access.html",
+        page=page,
+        references=services.references_of_cases([e.case_id for e in page.items if e.case_id]),
+        alerts=access.recent_alerts(current_user),
+        threshold=current_app.config["ACCESS_ALERT_PER_HOUR"],
+        filters=filters,
+        case_text=case_text,
+        errors=errors,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
+        staff=sorted(staff_in_scope(current_user), key=lambda u: u.display_name),
+    )
+
+
 @bp.route("/export.csv")
 @login_required
 @requires(Action.READ_AUDIT_LOG)
@@ -79,6 +111,6 @@ def _csv_rows(entries: list[AuditEntry], names: dict):
             yield [
                 *head,
                 e.field_label(key) if key else "",
-                shown_value(before),
-                shown_value(after),
+                shown_value(before, key),
+                shown_value(after, key),
             ]

@@ -6,7 +6,13 @@ from sqlalchemy.orm import selectinload
 
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import Case, CaseChange, ChangeOutcome
-from noticeboard.cases.services import apply_values, audit_case, audit_view, save_edit
+from noticeboard.cases.services import (
+    apply_values,
+    audit_case,
+    audit_view,
+    log_change_view,
+    save_edit,
+)
 from noticeboard.cases.validation import clean_case
 from noticeboard.core.errors import DomainError, NotFound
 from noticeboard.core.permissions import Action, require
@@ -40,6 +46,14 @@ def get_change(user, change_id: int) -> CaseChange:
     )
     if change is None:
         raise NotFound("未找到该变更")
+    return change
+
+
+def change_for_review(user, change_id: int) -> CaseChange:
+    """The change as its page shows it, every value in full; logged when personal data
+    changes (cases.services.log_change_view)."""
+    change = get_change(user, change_id)
+    log_change_view(user, change.case, change.changes)
     return change
 
 

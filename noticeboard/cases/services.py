@@ -11,7 +11,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from noticeboard.accounts.models import User
 from noticeboard.audit import services as audit
-from noticeboard.audit.models import AuditAction, register_references
+from noticeboard.audit.access import record_access
+from noticeboard.audit.models import (
+    AccessKind,
+    AuditAction,
+    register_masked_fields,
+    register_references,
+    shown_value,
+)
 from noticeboard.cases.models import (
     DIBAO_AREAS,
     EDITABLE_STATUSES,
@@ -40,7 +47,7 @@ from noticeboard.core.permissions import Action, require
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
-from noticeboard.masking.rules import mask_name
+from noticeboard.masking.rules import mask_identifiers, mask_name, resident_ids_in
 from noticeboard.regions.models import Region
 from noticeboard.regions.scope import scope_clause
 
@@ -115,6 +122,33 @@ def audit_view(case: Case) -> dict:
         for k, v in fields.items()
         if v is not None
     }
+
+
+# audit_view's fields that hold personal data, under their access-log names
+# (audit.models.ACCESS_FIELDS); the log pages show them masked.
+PERSONAL_LOG_FIELDS = {
+    "applicant_id_number": "id_number",
+    "members": "member_id_numbers",
+    "applicant_phone": "phone",
+    "address": "address",
+}
+register_masked_fields(
+    {
+        **dict.fromkeys(("applicant_id_number", "applicant_phone", "members"), mask_identifiers),
+        "address": lambda _: "（已隐藏）",
+    }
+)
+
+
+def log_change_view(user, case: Case, changes: dict) -> None:
+    """A page showing a change's before and after in full (the reviewer checks a new ID
+    against the documents): logged when the change touches personal data."""
+    keys = [key for key in PERSONAL_LOG_FIELDS if key in changes]
+    if keys:
+        values = " ".join(shown_value(value) for key in keys for value in changes[key])
+        fields = [PERSONAL_LOG_FIELDS[key] for key in keys]
+        record_access(user, AccessKind.VIEW, fields, case=case, identifiers=resident_ids_in(values))
+        db.session.commit()
 
 
 def case_references(ids: list[int]) -> dict[int, str]:
@@ -408,6 +442,37 @@ def get_case(user, case_id: int) -> Case:
     if case is None:
         raise NotFound("未找到该案件")
     return case
+
+
+def personal_fields(case: Case) -> tuple[list[str], int]:
+    """What a page showing the case in full shows (audit.models.ACCESS_FIELDS), and how many
+    resident IDs: the applicant's and each member's."""
+    fields = ["id_number"] + (["member_id_numbers"] if case.members else [])
+    fields += ["phone"] if case.applicant_phone else []
+    fields += ["address"] if case.address else []
+    return fields, 1 + len(case.members)
+
+
+def reveal_case(user, case_id: int) -> Case:
+    """The case with its full IDs, phone and address for this page, the reveal logged."""
+    case = get_case(user, case_id)
+    require(user, Action.REVEAL_PERSONAL_DATA)
+    _log_full_view(user, case, AccessKind.REVEAL)
+    return case
+
+
+def case_for_editing(user, case_id: int) -> Case:
+    """The case for its form, which shows every value in full to change it: logged."""
+    case = get_case(user, case_id)
+    require(user, Action.EDIT_CASES)
+    _log_full_view(user, case, AccessKind.VIEW)
+    return case
+
+
+def _log_full_view(user, case: Case, kind: AccessKind) -> None:
+    fields, identifiers = personal_fields(case)
+    record_access(user, kind, fields, case=case, identifiers=identifiers)
+    db.session.commit()
 
 
 def case_history(user, case_id: int):

@@ -129,7 +129,18 @@ def _warn_about_amount(case) -> None:
 
 @bp.route("/cases/<int:case_id>")
 def detail(case_id: int):
-    case = services.get_case(current_user, case_id)
+    return _render_detail(services.get_case(current_user, case_id), revealed=False)
+
+
+@bp.route("/cases/<int:case_id>/reveal", methods=["POST"])
+@requires(Action.REVEAL_PERSONAL_DATA)
+def reveal(case_id: int):
+    """The case page with its full IDs, phone and address: drawn in answer to the POST (no
+    JavaScript, no state kept), so a reload asks again and is logged again."""
+    return _render_detail(services.reveal_case(current_user, case_id), revealed=True)
+
+
+def _render_detail(case, revealed: bool):
     # Who closed a case and when: the decider of a rejection, the last editor of a termination.
     closer = case.decided_by_id if case.status == CaseStatus.REJECTED else case.updated_by_id
     return render_template(
@@ -148,6 +159,7 @@ def detail(case_id: int):
         refusal_days=refusal_days(),
         decision_days=decision_days(),
         check=case_check(case),
+        revealed=revealed,
     )
 
 
@@ -167,7 +179,11 @@ def _next_step(case) -> str | None:
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
 @requires(Action.EDIT_CASES)
 def edit(case_id: int):
-    case = services.get_case(current_user, case_id)
+    # The form opened shows every value in full (logged); one sent back shows what was typed.
+    if request.method == "POST":
+        case = services.get_case(current_user, case_id)
+    else:
+        case = services.case_for_editing(current_user, case_id)
     villages = search.villages_for(current_user)
     adding_row = "add_member" in request.form
     if request.method == "POST":
@@ -258,7 +274,7 @@ def _render_change(change, reject_form=None):
 
 @bp.route("/changes/<int:change_id>")
 def change(change_id: int):
-    return _render_change(case_changes.get_change(current_user, change_id))
+    return _render_change(case_changes.change_for_review(current_user, change_id))
 
 
 @bp.route("/changes/<int:change_id>/confirm", methods=["POST"])
@@ -281,6 +297,6 @@ def reject_change(change_id: int):
         case_changes.reject_change(current_user, change_id, form.reason.data)
     except DomainError as error:
         show_errors(form, error)
-        return _render_change(case_changes.get_change(current_user, change_id), form)
+        return _render_change(case_changes.change_for_review(current_user, change_id), form)
     flash("已退回该变更，案件保持原样", "success")
     return redirect(url_for("cases.changes"))

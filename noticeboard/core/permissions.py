@@ -26,7 +26,8 @@ class Action(enum.StrEnum):
     RESOLVE_OBJECTION = "resolve_objection"  # object: the objection (not by its case's maker)
     CONFIRM_CASE_CHANGE = "confirm_case_change"  # object: the change (not by its maker)
     CONFIRM_IMPORT = "confirm_import"  # object: an import of 在保对象 (not by its uploader)
-    READ_AUDIT_LOG = "read_audit_log"
+    READ_AUDIT_LOG = "read_audit_log"  # and the access log (audit/access.py)
+    REVEAL_PERSONAL_DATA = "reveal_personal_data"  # a case's full IDs, phone, address (logged)
     SET_APPROVAL_RULES = "set_approval_rules"  # who confirms: the county, or its townships
     ADMINISTER = "administer"  # regions, users, masking policy, amount ceilings
     SET_STANDARDS = "set_standards"  # enter or discard a county's 保障标准, review setting

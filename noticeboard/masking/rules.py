@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from noticeboard.core.enums import LabelledStrEnum
+from noticeboard.core.validation import LANDLINE, MOBILE
 
 MASK = "*"
 
@@ -47,6 +48,9 @@ NAME_MODES = ("full", "masked")
 
 # Digits only in ASCII: full-width or other Unicode digits are not a valid 身份证号.
 _RESIDENT_ID_RE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+_RESIDENT_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", re.ASCII)
+# Phones as clean_phone keeps them: mobiles and landlines with their area code.
+_PHONE_IN_TEXT = re.compile(rf"(?<![0-9])(?:{MOBILE.pattern}|{LANDLINE.pattern})(?![0-9])")
 
 
 def mask_name(name: str) -> str:
@@ -97,6 +101,40 @@ def mask_resident_id(value: str, keep: str = "none") -> str:
     if not _RESIDENT_ID_RE.fullmatch(value):
         raise ValueError("not a resident ID")
     return value[:6] + MASK * 8 + value[-4:]
+
+
+def mask_resident_id_for_staff(value: str | None) -> str:
+    """A resident ID as staff see it until they reveal it (350181********1234): enough to
+    tell two people apart and to read it out to a colleague, not enough to use it."""
+    if not value:
+        return ""
+    try:
+        return mask_resident_id(value, "6+4")
+    except ValueError:
+        # Not an ID we recognise: hide all of it rather than guess where its parts are.
+        return MASK * len(value)
+
+
+def mask_phone(value: str | None) -> str:
+    """A phone number as staff see it until they reveal it: 138****5678, 059*****0000."""
+    if not value:
+        return ""
+    if len(value) < 8:
+        return MASK * len(value)
+    return value[:3] + MASK * (len(value) - 7) + value[-4:]
+
+
+def mask_identifiers(text: str) -> str:
+    """Every resident ID and phone number inside a text (a line of the audit log's before
+    and after: 李四 350181199001011234 配偶) masked as mask_resident_id_for_staff and
+    mask_phone do it."""
+    text = _RESIDENT_ID_IN_TEXT.sub(lambda m: mask_resident_id_for_staff(m.group(0)), text)
+    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+def resident_ids_in(text: str) -> int:
+    """How many resident IDs a text holds (for the access log's count of IDs shown)."""
+    return len(_RESIDENT_ID_IN_TEXT.findall(text))
 
 
 def mask_address(village: str, group: str | None, keep: str) -> str:

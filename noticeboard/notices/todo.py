@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import exists, func, select
 
 from noticeboard.accounts.permissions import decidable_programs
+from noticeboard.audit.access import recent_alerts
 from noticeboard.cases.changes import pending_changes
 from noticeboard.cases.deadlines import (
     decision_days,
@@ -158,6 +159,17 @@ def workbench(user, today: date | None = None) -> Workbench:
     bench.tasks += _late_after_decisions(user, today)
     if can(user, Action.ADMINISTER):
         bench.tasks += _holidays_to_enter(today)
+    if can(user, Action.READ_AUDIT_LOG):
+        alerts = recent_alerts(user)
+        bench.tasks.append(
+            Task(
+                "个人信息查阅异常",
+                len(alerts),
+                "audit.access_log",
+                {"user": alerts[0].user_id} if len({a.user_id for a in alerts}) == 1 else {},
+                "近 7 天内一小时查看大量完整身份证号的账号，请核实",
+            )
+        )
     for source in TASK_SOURCES:
         bench.tasks += source(user)
     return bench

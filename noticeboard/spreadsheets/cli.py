@@ -95,7 +95,8 @@ def confirm_import_command(import_id, username):
 @click.option("--region", "region_path", required=True, help="如 示范县/新店镇")
 @click.option("--program", type=click.Choice([p.value for p in Program]), default=None)
 @click.option("--user", "username", required=True, help="以哪个账号导出（记入操作日志）")
-def export_command(out, region_path, program, username):
+@click.option("--purpose", required=True, help="导出用途（记入个人信息查阅记录）")
+def export_command(out, region_path, program, username, purpose):
     """The cases of a region as .xlsx (or .csv, by OUT's suffix)."""
     user = _user(username)
     region = region_at(region_path)
@@ -104,7 +105,10 @@ def export_command(out, region_path, program, username):
     fmt = "csv" if out.suffix.lower() == ".csv" else "xlsx"
     # The user's own scope, narrowed to the region through a scoped copy of the user.
     scoped = _Scoped(user, region)
-    result = exports.export_cases(scoped, CaseFilter(program=program), fmt)
+    try:
+        result = exports.export_cases(scoped, CaseFilter(program=program), fmt, purpose)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     out.write_bytes(result.content)
     click.echo(f"exported: {result.rows} rows to {out}")
 

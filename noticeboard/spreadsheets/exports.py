@@ -1,6 +1,6 @@
 """Exporting lists as .xlsx and CSV: the case list with its filters, a notice's rows (a
-village roster is one), the approval queue. Each stays in the user's scope and is audited:
-they carry personal data."""
+village roster is one), the approval queue. Each stays in the user's scope, needs a stated
+purpose and is recorded with it (audit log and access log): they carry personal data."""
 
 import csv
 import io
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 
 from noticeboard.audit import services as audit
-from noticeboard.audit.models import AuditAction
+from noticeboard.audit.access import record_access
+from noticeboard.audit.models import AccessKind, AuditAction
 from noticeboard.cases.models import (
     DIBAO_AREAS,
     LINSHI_TYPES,
@@ -21,19 +22,33 @@ from noticeboard.cases.models import (
 from noticeboard.cases.search import CaseFilter, case_query
 from noticeboard.core.dates import local_today
 from noticeboard.core.exports import Column, typed_value, write_xlsx
+from noticeboard.core.validation import clean_reason
 from noticeboard.extensions import db
 from noticeboard.masking.models import Channel
 from noticeboard.notices.approval import approval_queue, with_cases
 from noticeboard.notices.snapshots import snapshot_of
 from noticeboard.notices.state import get_notice
+from noticeboard.spreadsheets.annotated import annotated
+from noticeboard.spreadsheets.imports import get_import
 from noticeboard.spreadsheets.reading import HEADERS
 from noticeboard.spreadsheets.safe import neutralise_csv
 
 FORMATS = ("xlsx", "csv")
+# What the notice and approval exports show of people: names (and amounts), no identifiers;
+# the case list and an annotated upload: everything (audit.models.ACCESS_FIELDS).
+NAMES = ["name"]
+IN_FULL = [*NAMES, "id_number", "member_id_numbers", "phone", "address"]
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
+
+
+def clean_purpose(value) -> str:
+    """Why personal data leaves the system (《个人信息保护法》: a stated purpose, kept)."""
+    return clean_reason(
+        value, "purpose", "导出用途", "请写明本次导出的用途，如“核对本月低保名单”", 2, 200
+    )
 
 
 @dataclass
@@ -104,18 +119,21 @@ def _case_lines(case: Case) -> list[list]:
     return lines
 
 
-def export_cases(user, filters: CaseFilter, fmt: str) -> Export:
-    """The cases the list shows with these filters (all pages), in the user's scope."""
+def export_cases(user, filters: CaseFilter, fmt: str, purpose: str) -> Export:
+    """The cases the list shows with these filters (all pages), in the user's scope, with
+    every resident ID, phone and address in full."""
+    purpose = clean_purpose(purpose)
     query = (
         case_query(user, filters)
         .order_by(Case.id)
         .options(selectinload(Case.members), selectinload(Case.village))
     )
     lines = []
-    cases = 0
+    cases = identifiers = 0
     for case in db.session.scalars(query):
         lines.extend(_case_lines(case))
         cases += 1
+        identifiers += 1 + len(case.members)
     described = "、".join(
         part
         for part in (
@@ -126,11 +144,16 @@ def export_cases(user, filters: CaseFilter, fmt: str) -> Export:
         )
         if part
     )
-    return _finish(user, "案件列表", described or "全部", CASE_COLUMNS, lines, fmt, cases)
+    shown = Shown(
+        purpose, [*NAMES, "id_number", "member_id_numbers", "phone", "address"], identifiers
+    )
+    return _finish(user, "案件列表", described or "全部", CASE_COLUMNS, lines, fmt, cases, shown)
 
 
-def export_notice(user, notice_id: int, fmt: str) -> Export:
-    """A published notice's rows as the board copy shows them (staff only)."""
+def export_notice(user, notice_id: int, fmt: str, purpose: str) -> Export:
+    """A published notice's rows as the board copy shows them (staff only): full names,
+    masked per the board's policy."""
+    purpose = clean_purpose(purpose)
     notice = get_notice(user, notice_id)
     snapshot = snapshot_of(notice, Channel.BOARD)
     columns = [
@@ -147,7 +170,7 @@ def export_notice(user, notice_id: int, fmt: str) -> Export:
     rows = [[row.get(c["key"]) for c in snapshot["columns"]] for row in snapshot["rows"]]
     return _finish(
         user, notice.title, f"公示 {notice.id}（张贴版）", columns, rows, fmt, len(rows),
-        region_id=notice.region_id,
+        Shown(purpose, NAMES), region_id=notice.region_id,
     )  # fmt: skip
 
 
@@ -162,7 +185,8 @@ APPROVAL_COLUMNS = [
 ]
 
 
-def export_approvals(user, fmt: str) -> Export:
+def export_approvals(user, fmt: str, purpose: str) -> Export:
+    purpose = clean_purpose(purpose)
     ready, waiting = approval_queue(user)
     lines = [
         [
@@ -171,22 +195,66 @@ def export_approvals(user, fmt: str) -> Export:
         ]
         for s in with_cases(ready + waiting)
     ]  # fmt: skip
-    return _finish(user, "审核确认", "待审核确认的案件", APPROVAL_COLUMNS, lines, fmt, len(lines))
+    return _finish(
+        user, "审核确认", "待审核确认的案件", APPROVAL_COLUMNS, lines, fmt, len(lines),
+        Shown(purpose, NAMES),
+    )  # fmt: skip
 
 
-def _finish(user, title, described, columns, lines, fmt, count, region_id=None) -> Export:
+@dataclass
+class Shown:
+    """What an export shows of people, for the access log: its purpose, the fields it
+    carries in full (audit.models.ACCESS_FIELDS) and how many resident IDs."""
+
+    purpose: str
+    fields: list[str]
+    identifiers: int = 0
+
+
+def _finish(
+    user, title, described, columns, lines, fmt, count, shown: Shown, region_id=None
+) -> Export:
     content = write_xlsx(title, columns, lines) if fmt == "xlsx" else write_csv(columns, lines)
+    note = f"导出{title}（{described}）{fmt.upper()}，{count} 条、{len(lines)} 行"
+    _record_export(user, note, shown, region_id or user.region_id)
+    filename = f"{title}-{local_today():%Y%m%d}.{fmt}"
+    return Export(filename, content, MIMETYPES[fmt], len(lines))
+
+
+def export_annotated(user, import_id: int, purpose: str) -> Export:
+    """An upload back with its problems marked (spreadsheets/annotated.py): the file as it
+    was uploaded, with every ID, phone and address in it."""
+    purpose = clean_purpose(purpose)
+    case_import = get_import(user, import_id)
+    filename, content = annotated(case_import)
+    shown = Shown(purpose, IN_FULL, case_import.rows)
+    _record_export(
+        user, f"下载导入 {case_import.id} 标注问题的文件", shown, case_import.township_id
+    )
+    kind = case_import.report["kind"]
+    return Export(filename, content, MIMETYPES[kind], case_import.rows)
+
+
+def _record_export(user, note: str, shown: Shown, region_id: int) -> None:
+    """The export in the audit log and the access log, with its purpose; committed before
+    the file leaves."""
     audit.record(
         AuditAction.EXPORT,
         "export",
         0,
         user=user,
-        region_id=region_id or user.region_id,
-        note=f"导出{title}（{described}）{fmt.upper()}，{count} 条、{len(lines)} 行",
+        region_id=region_id,
+        note=f"{note}；用途：{shown.purpose}",
+    )
+    record_access(
+        user,
+        AccessKind.EXPORT,
+        shown.fields,
+        region_id=region_id,
+        identifiers=shown.identifiers,
+        purpose=shown.purpose,
     )
     db.session.commit()
-    filename = f"{title}-{local_today():%Y%m%d}.{fmt}"
-    return Export(filename, content, MIMETYPES[fmt], len(lines))
 
 
 def write_csv(columns: list[Column], lines: list[list]) -> bytes:

@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 from noticeboard.cases import search
 from noticeboard.cases.models import Program
 from noticeboard.core.errors import DomainError
-from noticeboard.core.forms import flash_refusal
+from noticeboard.core.forms import flash_refusal, show_errors
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.security import accepts_upload
+from noticeboard.notices.state import get_notice
 from noticeboard.regions.models import RegionLevel
 from noticeboard.regions.scope import regions_in_scope
 from noticeboard.spreadsheets import exports, imports, templates
-from noticeboard.spreadsheets.annotated import annotated
+from noticeboard.spreadsheets.forms import ExportForm
 from noticeboard.spreadsheets.models import Purpose
 from noticeboard.spreadsheets.reading import problem_line
 
@@ -97,11 +98,14 @@ def confirm(import_id: int):
     return redirect(url_for("spreadsheets.preview", import_id=import_id))
 
 
-@bp.route("/imports/<int:import_id>/annotated")
+@bp.route("/imports/<int:import_id>/annotated", methods=["GET", "POST"])
 def annotated_file(import_id: int):
     case_import = imports.get_import(current_user, import_id)
-    filename, content = annotated(case_import)
-    return _download(filename, content, exports.MIMETYPES[case_import.report["kind"]])
+    return _export(
+        lambda purpose: exports.export_annotated(current_user, import_id, purpose),
+        f"导入 {case_import.id} 标注了问题的文件（{case_import.filename}）",
+        url_for("spreadsheets.preview", import_id=import_id),
+    )
 
 
 @bp.route("/imports/template/<program>.xlsx")
@@ -121,25 +125,48 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-@bp.route("/exports/cases.<fmt>")
+def _export(make, what: str, back: str):
+    """An export of personal data: the form asking its purpose (GET), then the file (POST,
+    with the purpose stated; without one the form comes back naming the field)."""
+    form = ExportForm()
+    if request.method == "POST":
+        try:
+            result = make(form.purpose.data)
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            return _download(result.filename, result.content, result.mimetype)
+    return render_template("spreadsheets/export.html", form=form, what=what, back=back)
+
+
+@bp.route("/exports/cases.<fmt>", methods=["GET", "POST"])
 def export_cases(fmt: str):
+    fmt = _format(fmt)
     filters = search.filter_from_args(request.args)
-    result = exports.export_cases(current_user, filters, _format(fmt))
-    return _download(result.filename, result.content, result.mimetype)
+    return _export(
+        lambda purpose: exports.export_cases(current_user, filters, fmt, purpose),
+        f"案件列表（{fmt.upper()}，含完整身份证号、电话和地址）",
+        url_for("cases.index", **request.args),
+    )
 
 
-@bp.route("/exports/notices/<int:notice_id>.<fmt>")
+@bp.route("/exports/notices/<int:notice_id>.<fmt>", methods=["GET", "POST"])
 def export_notice(notice_id: int, fmt: str):
-    try:
-        result = exports.export_notice(current_user, notice_id, _format(fmt))
-    except DomainError as error:
-        flash_refusal(error)
-        return redirect(url_for("notices.detail", notice_id=notice_id))
-    return _download(result.filename, result.content, result.mimetype)
+    fmt = _format(fmt)
+    notice = get_notice(current_user, notice_id)
+    return _export(
+        lambda purpose: exports.export_notice(current_user, notice_id, fmt, purpose),
+        f"{notice.title}（{fmt.upper()}，张贴版）",
+        url_for("notices.detail", notice_id=notice_id),
+    )
 
 
-@bp.route("/exports/approvals.<fmt>")
+@bp.route("/exports/approvals.<fmt>", methods=["GET", "POST"])
 @requires(Action.DECIDE_CASE)
 def export_approvals(fmt: str):
-    result = exports.export_approvals(current_user, _format(fmt))
-    return _download(result.filename, result.content, result.mimetype)
+    fmt = _format(fmt)
+    return _export(
+        lambda purpose: exports.export_approvals(current_user, fmt, purpose),
+        f"待审核确认的案件（{fmt.upper()}）",
+        url_for("notices.approvals"),
+    )

@@ -45,8 +45,11 @@ def test_clerk_sees_every_problem_downloads_the_marked_file_then_imports(
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "import-preview-errors.png"), full_page=True)
 
+    page.click("a:has-text('下载标注了问题的文件')")
+    # The file holds the IDs as uploaded: its download states a purpose (access log).
+    page.fill("#purpose", "改正后重新上传")
     with page.expect_download() as download:
-        page.click("a:has-text('下载标注了问题的文件')")
+        page.click("button:has-text('导出')")
     marked = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     assert download.value.suggested_filename == "东风村低保名单-错误说明.xlsx"
     assert marked.cell(1, 14).value == "错误说明"

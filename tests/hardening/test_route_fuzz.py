@@ -64,8 +64,9 @@ NOT_WALKED = {"static", "accounts.logout"}  # logout ends the session the walk r
 PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
-# Not input: the audit log records refusals' context, and a PDF opened is rendered once and kept.
-NOT_INPUT = {"audit_entries", "rendered_pdfs"}
+# Not input: the audit log records refusals' context, a PDF opened is rendered once and kept,
+# and the access log (with its alerts) records who was shown personal data.
+NOT_INPUT = {"audit_entries", "rendered_pdfs", "data_access_log", "access_alerts"}
 
 
 def _rows() -> tuple[int, ...]:

@@ -68,7 +68,7 @@ def test_export_writes_the_regions_cases(app, world, factory, tmp_path):
     out = tmp_path / "out.xlsx"
     result = _invoke(
         app, "export", "--region", "示范县/新店镇", "--program", "dibao", "--user", "admin",
-        str(out),
+        "--purpose", "核对低保名单", str(out),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).active
