@@ -7,14 +7,14 @@ the household then, and nobody can say more now; leaving them empty would list e
 refusal as late.
 
 Revision ID: 0025_refusal_letters
-Revises: 0018_standards
+Revises: 0021_data_access_log
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_refusal_letters"
-down_revision = "0018_standards"
+down_revision = "0021_data_access_log"
 branch_labels = None
 depends_on = None
 
