@@ -21,6 +21,7 @@ from noticeboard.printing.fonts import doctor
 from noticeboard.regions.cli import region_at, regions_cli
 from noticeboard.regions.delegation import confirmers
 from noticeboard.regions.models import Region
+from noticeboard.regions.termination import dibao_termination
 from noticeboard.spreadsheets import cli as spreadsheets_cli  # noqa: F401 (its cases commands)
 from noticeboard.standards.cli import reviews_cli, standards_cli
 
@@ -81,6 +82,8 @@ def settings_command(action, region_path):
             else "unknown (estimated Monday-Friday)"
         )
         click.echo(f"holidays.{year} = {source}")
+    path = dibao_termination(county.id)
+    click.echo(f"termination.dibao = {path.value}  # {path.label}（特困一律先终止公示）")
 
 
 @click.command("analyze")
