@@ -26,7 +26,7 @@ from noticeboard.cases.models import Case
 from noticeboard.cases.services import audit_case, get_case
 from noticeboard.core.dates import CHINA, local_today
 from noticeboard.core.errors import DomainError, Forbidden, NotFound
-from noticeboard.core.permissions import Action, require
+from noticeboard.core.permissions import Action, can, require
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import clean_reason
 from noticeboard.extensions import db
@@ -43,6 +43,7 @@ from noticeboard.notices.models import (
 from noticeboard.notices.periods import notice_period_end, uses_working_days
 from noticeboard.notices.snapshots import audit_notice, title_for
 from noticeboard.notices.state import NoticeState, notice_state
+from noticeboard.notices.todo import Task, register_tasks
 from noticeboard.regions.delegation import confirmer_of
 from noticeboard.regions.scope import scope_clause
 
@@ -55,6 +56,13 @@ def end_case(user, case_id: int, reason: str) -> Termination | None:
         return propose_termination(user, case_id, reason)
     terminate_case(user, case_id, reason)
     return None
+
+
+def termination_of(notice: Notice) -> Termination | None:
+    """The termination a termination notice announces (None for other notices)."""
+    if notice.kind != NoticeKind.TERMINATION:
+        return None
+    return db.session.scalar(select(Termination).where(Termination.notice_id == notice.id))
 
 
 def pending_termination(case: Case) -> Termination | None:
@@ -115,24 +123,36 @@ class TerminationState:
 
 def termination_blocker(termination: Termination, today: date | None = None) -> str | None:
     """Why the termination cannot be confirmed yet, or None when it can."""
+    return _blocker(termination, termination.id in _objected([termination.id]), today)
+
+
+def _blocker(termination: Termination, objected: bool, today: date | None) -> str | None:
     notice = termination.notice
     state = notice_state(notice, today)
     if state == NoticeState.DRAFT:
         return "终止公示尚未发布"
     if state != NoticeState.ENDED:
         return f"{state.label}（{notice.end_date:%Y-%m-%d} 期满），期满后方可确认终止"
-    objected = db.session.scalar(
-        select(Objection.id)
-        .where(Objection.notice_id == notice.id, Objection.outcome.is_(None))
-        .where(Objection.case_id.is_(None) | (Objection.case_id == termination.case_id))
-        .limit(1)
+    return "公示有未办结的异议" if objected else None
+
+
+def _objected(termination_ids: list[int]) -> set[int]:
+    """Those of the terminations whose notice has an open objection about their case (or
+    naming no line), in one query."""
+    return set(
+        db.session.scalars(
+            select(Termination.id)
+            .join(Objection, Objection.notice_id == Termination.notice_id)
+            .where(Termination.id.in_(termination_ids), Objection.outcome.is_(None))
+            .where(Objection.case_id.is_(None) | (Objection.case_id == Termination.case_id))
+        )
     )
-    return "公示有未办结的异议" if objected is not None else None
 
 
 def termination_queue(user, today: date | None = None) -> tuple[list, list]:
     """Pending terminations the user confirms (their scope and programs, not their own making
-    where the township confirms): those ready now, and those not yet, with the reason."""
+    where the township confirms): those ready now, and those not yet, with the reason; in a
+    fixed number of queries."""
     delegated = delegated_programs(user)
     pending = db.session.scalars(
         select(Termination)
@@ -142,14 +162,34 @@ def termination_queue(user, today: date | None = None) -> tuple[list, list]:
         .where(Case.program.in_(decidable_programs(user)))
         .where(Case.created_by_id.is_distinct_from(user.id))
         .order_by(Termination.id)
-        .options(selectinload(Termination.notice), selectinload(Termination.case))
+        .options(
+            selectinload(Termination.notice).selectinload(Notice.superseded_by),
+            selectinload(Termination.case).selectinload(Case.village),
+        )
     ).all()
-    states = [
-        TerminationState(t, termination_blocker(t, today))
-        for t in pending
-        if not made_by(user, t.notice, delegated)
-    ]
+    mine = [t for t in pending if not made_by(user, t.notice, delegated)]
+    objected = _objected([t.id for t in mine])
+    states = [TerminationState(t, _blocker(t, t.id in objected, today)) for t in mine]
     return [s for s in states if s.blocker is None], [s for s in states if s.blocker]
+
+
+def _to_confirm(user) -> list[Task]:
+    """The 工作台 line of whoever confirms terminations."""
+    if not can(user, Action.DECIDE_CASE):
+        return []
+    ready, _ = termination_queue(user)
+    return [
+        Task(
+            "可确认终止的案件",
+            len(ready),
+            "notices.approvals",
+            {"_anchor": "terminations"},
+            "终止公示期满且无未办结异议",
+        )
+    ]
+
+
+register_tasks(_to_confirm)
 
 
 def get_termination(user, termination_id: int) -> Termination:

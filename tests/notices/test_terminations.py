@@ -225,6 +225,7 @@ def test_through_the_pages_proposed_published_and_confirmed(app, world, factory)
         termination = terminations.pending_termination(case)
         notice_url = f"/staff/notices/{termination.notice_id}"
         page = reviewer.get(notice_url).get_data(as_text=True)
+        assert "终止事项" in page and REASON in page  # staff see the reason; residents never
         published = post_form(
             reviewer, f"{notice_url}/publish", {"seen": seen_on(page)}, form_url=notice_url
         )
@@ -240,6 +241,8 @@ def test_through_the_pages_proposed_published_and_confirmed(app, world, factory)
         assert "期满后方可确认终止" in waiting
     with travel(ENDED):
         county = logged_in(world.county_officer)
+        home = county.get("/staff/home").get_data(as_text=True)
+        assert '<span class="todo-count">1</span> 可确认终止的案件' in home
         token = csrf_token(county, "/staff/approvals")
         confirmed = county.post(
             f"/staff/terminations/{termination.id}/confirm",

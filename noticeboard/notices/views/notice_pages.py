@@ -12,7 +12,7 @@ from noticeboard.core.permissions import Action, can
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
-from noticeboard.notices import objections, queries
+from noticeboard.notices import objections, queries, terminations
 from noticeboard.notices.forms import RecordObjectionForm
 from noticeboard.notices.models import NoticeKind, NoticeStatus
 from noticeboard.notices.periods import days_left, period_estimated
@@ -86,6 +86,7 @@ def _render_notice(notice, **forms):
         if with_period
         else [],
         name_of=queries.display_name,
+        termination=terminations.termination_of(notice),
         seen=draft_fingerprint(notice) if notice.is_draft else "",
         # A draft shows both copies as publishing would freeze them now: the reviewer
         # publishes what she read.
