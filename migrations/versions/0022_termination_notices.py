@@ -19,6 +19,7 @@ branch_labels = None
 depends_on = None
 
 KINDS_BEFORE = "kind IN ('pre_approval', 'roster', 'linshi_list')"
+TERMINATION_NOTICES = "SELECT id FROM notices WHERE kind = 'termination'"
 KINDS_AFTER = "kind IN ('pre_approval', 'roster', 'linshi_list', 'termination')"
 
 
@@ -98,9 +99,8 @@ def downgrade():
     op.drop_index(op.f("ix_terminations_case_id"), table_name="terminations")
     op.drop_table("terminations")
     op.drop_table("termination_settings")
-    op.execute("DELETE FROM notice_entries WHERE notice_id IN"
-               " (SELECT id FROM notices WHERE kind = 'termination')")
-    op.execute("DELETE FROM objections WHERE notice_id IN"
-               " (SELECT id FROM notices WHERE kind = 'termination')")
-    op.execute("DELETE FROM notices WHERE kind = 'termination'")
+    # The kind is gone before: its notices go with what hangs on them.
+    for child in ("notice_entries", "objections", "rendered_pdfs"):
+        op.execute(f"DELETE FROM {child} WHERE notice_id IN ({TERMINATION_NOTICES})")
+    op.execute(f"DELETE FROM notices WHERE id IN ({TERMINATION_NOTICES})")
     _notice_kinds(KINDS_BEFORE)

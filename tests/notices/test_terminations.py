@@ -24,6 +24,7 @@ from noticeboard.printing import services as printing
 from noticeboard.regions.delegation import set_confirmers
 from noticeboard.regions.models import Confirmer
 from noticeboard.regions.termination import set_dibao_termination
+from noticeboard.standards import reviews
 from tests.conftest import csrf_token, login, post_form, seen_on
 from tests.factories import PASSWORD
 from tests.notices.test_lifecycle import travel
@@ -298,3 +299,13 @@ def test_the_printed_termination_notice_names_the_rule_the_period_and_masks_onli
             check=True,
         )
         assert target.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_a_periodic_review_that_ends_a_tekun_case_drafts_its_termination_notice(world, factory):
+    case = on_roster(world, factory)
+    with travel(PROPOSED):
+        review = reviews.record_review(world.clerk_a, case.id, "terminate", REASON)
+    assert review.outcome == "terminate"
+    termination = terminations.pending_termination(case)
+    assert termination.reason == REASON and termination.notice.is_draft
+    assert case.status == CaseStatus.APPROVED and listed_on_roster(world) == [case.id]
