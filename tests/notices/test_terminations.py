@@ -24,7 +24,6 @@ from noticeboard.printing import services as printing
 from noticeboard.regions.delegation import set_confirmers
 from noticeboard.regions.models import Confirmer
 from noticeboard.regions.termination import set_dibao_termination
-from noticeboard.standards import reviews
 from tests.conftest import csrf_token, login, post_form, seen_on
 from tests.factories import PASSWORD
 from tests.notices.test_lifecycle import travel
@@ -301,11 +300,19 @@ def test_the_printed_termination_notice_names_the_rule_the_period_and_masks_onli
         assert target.with_suffix(".png").stat().st_size > 10_000
 
 
-def test_a_periodic_review_that_ends_a_tekun_case_drafts_its_termination_notice(world, factory):
+def test_a_periodic_review_that_ends_a_tekun_case_drafts_its_termination_notice(
+    app, world, factory
+):
     case = on_roster(world, factory)
     with travel(PROPOSED):
-        review = reviews.record_review(world.clerk_a, case.id, "terminate", REASON)
-    assert review.outcome == "terminate"
+        client = app.test_client()
+        login(client, world.clerk_a.username)
+        url = f"/staff/cases/{case.id}/review"
+        response = post_form(client, url, {"outcome": "terminate", "note": REASON})
+        assert response.status_code == 302
+        shown = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "已拟定终止公示" in shown
+    db.session.expire_all()
     termination = terminations.pending_termination(case)
     assert termination.reason == REASON and termination.notice.is_draft
     assert case.status == CaseStatus.APPROVED and listed_on_roster(world) == [case.id]
