@@ -160,17 +160,23 @@ def termination_queue(user, today: date | None = None) -> tuple[list, list]:
         .join(Case.village)
         .where(Termination.outcome.is_(None), scope_clause(user))
         .where(Case.program.in_(decidable_programs(user)))
-        .where(Case.created_by_id.is_distinct_from(user.id))
         .order_by(Termination.id)
         .options(
             selectinload(Termination.notice).selectinload(Notice.superseded_by),
             selectinload(Termination.case).selectinload(Case.village),
         )
     ).all()
-    mine = [t for t in pending if not made_by(user, t.notice, delegated)]
+    mine = [t for t in pending if not _made_by(user, t, delegated)]
     objected = _objected([t.id for t in mine])
     states = [TerminationState(t, _blocker(t, t.id in objected, today)) for t in mine]
     return [s for s in states if s.blocker is None], [s for s in states if s.blocker]
+
+
+def _made_by(user, termination: Termination, delegated: set[str]) -> bool:
+    """Where the township confirms, its reviewer never confirms a termination of a case they
+    entered, or whose termination notice they proposed or published (as for an approval)."""
+    entered = termination.case.created_by_id == user.id and termination.case.program in delegated
+    return entered or made_by(user, termination.notice, delegated)
 
 
 def _to_confirm(user) -> list[Task]:
@@ -206,8 +212,8 @@ def confirm_termination(user, termination_id: int, today: date | None = None) ->
     termination = get_termination(user, termination_id)
     case = termination.case
     require(user, Action.DECIDE_CASE, case)
-    # Delegated to the township: not the one who proposed (prepared the notice) or published it.
-    if made_by(user, termination.notice, delegated_programs(user)):
+    # Delegated to the township: not who entered the case, proposed or published the notice.
+    if _made_by(user, termination, delegated_programs(user)):
         raise Forbidden(DECIDER_IS_MAKER)
     if not termination.is_pending:
         raise DomainError(f"{case.reference} 的终止已{termination.outcome.label}")
