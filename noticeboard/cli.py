@@ -20,6 +20,7 @@ from noticeboard.printing.fonts import doctor
 from noticeboard.regions.cli import region_at, regions_cli
 from noticeboard.regions.delegation import confirmers
 from noticeboard.regions.models import Region
+from noticeboard.regions.termination import dibao_termination
 from noticeboard.spreadsheets import cli as spreadsheets_cli  # noqa: F401 (its cases commands)
 from noticeboard.standards.cli import reviews_cli, standards_cli
 
@@ -77,6 +78,8 @@ def settings_command(action, region_path):
     for year in range(local_today().year, local_today().year + 2):
         source = year_source(year, entered_year(year) is not None)
         click.echo(f"holidays.{year} = {source.value}  # {source.label}")
+    path = dibao_termination(county.id)
+    click.echo(f"termination.dibao = {path.value}  # {path.label}（特困一律先终止公示）")
 
 
 @click.command("analyze")

@@ -38,6 +38,7 @@ from noticeboard.notices.pre_approval import (
     publish_notice,
     withdraw_notice,
 )
+from noticeboard.notices.terminations import propose_termination
 from noticeboard.regions.delegation import county_id_of, set_confirmers
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region
@@ -199,6 +200,7 @@ class _Story:
         self.draft_awaiting_publication()
         self.linshi_lists()
         self.a_year_of_history()
+        self.termination_in_notice()
         self.standards_and_reviews()
         self.delegated_to_townships()
 
@@ -352,6 +354,22 @@ class _Story:
         publish_linshi_list(reviewer, self.villages["东风村"].id, last_month)
         _, reviewer2 = self.staff("南门社区")
         publish_linshi_list(reviewer2, self.townships["城关街道"].id, last_month)
+
+    def termination_in_notice(self) -> None:
+        """A 特困 person of 西湖村, supported for two months, is to be terminated: the 7-day
+        termination notice (终止公示) started two days ago; 城关街道's second reviewer confirms
+        it once it ends with no objection (the county delegates 特困, delegated_to_townships)."""
+        village = self.villages["西湖村"]
+        case = self.new_case(village, Program.TEKUN, _tekun_data(village, self.rng, self.used_ids))
+        notice = self.notice("西湖村", Program.TEKUN, [case], 75)
+        approve_case(self.county, case.id, today=notice.end_date + timedelta(days=2))
+        activate_due(self.today)
+        clerk, reviewer = self.staff("西湖村")
+        started = self.today - timedelta(days=2)
+        termination = propose_termination(
+            clerk, case.id, "本人已由子女接回赡养，赡养人具备赡养能力", today=started
+        )
+        publish_notice(reviewer, termination.notice_id, today=started)
 
     def delegated_to_townships(self) -> None:
         """Last, so that the history above was confirmed by the county: the county lets its

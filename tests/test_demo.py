@@ -12,7 +12,7 @@ from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import ValidationFailed
 from noticeboard.extensions import db
-from noticeboard.notices import approval, pre_approval, snapshots, state
+from noticeboard.notices import approval, pre_approval, snapshots, state, terminations
 from noticeboard.notices.models import (
     Notice,
     NoticeKind,
@@ -261,3 +261,23 @@ def test_demo_county_delegates_tekun_to_its_townships(demo):
     assert approval.approval_queue(users["reviewer2"])[0] == []  # published it
     approved = approval.approve_case(users["reviewer3"], case.id)
     assert approved.decided_under == "township"
+
+
+def test_demo_shows_a_tekun_termination_notice_in_force_public_and_masked(demo, client):
+    """西湖村's 特困 termination notice (终止公示) is up: public, masked, taking objections;
+    the person stays on the roster until 城关街道's second reviewer confirms after it ends."""
+    (notice,) = db.session.scalars(select(Notice).where(Notice.kind == NoticeKind.TERMINATION))
+    assert state.notice_state(notice) == NoticeState.IN_FORCE
+    assert (notice.program, notice.region.name) == (Program.TEKUN, "西湖村")
+    case = notice.entries[0].case
+    assert case.status in (CaseStatus.APPROVED, CaseStatus.ACTIVE)
+    page = client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert "特困人员终止救助供养公示" in page and "第二十六条" in page and "我要提出异议" in page
+    assert case.applicant_name not in page and case.closing_reason is None
+    assert "终止公示" in client.get(f"/villages/{notice.region_id}").get_data(as_text=True)
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    _, waiting = terminations.termination_queue(users["reviewer3"])
+    assert [s.termination.notice_id for s in waiting] == [notice.id]
+    assert terminations.termination_queue(users["reviewer2"]) == ([], [])  # published it
+    result = demo[0].invoke(args=["settings", "show", "--region", "示范县"])
+    assert "termination.dibao = immediate" in result.output

@@ -10,7 +10,7 @@ from noticeboard.cases import services
 from noticeboard.cases.models import CaseStatus, Program
 from noticeboard.extensions import db
 from noticeboard.jobs.models import Job, JobStatus
-from noticeboard.notices import objections, pre_approval
+from noticeboard.notices import objections, pre_approval, terminations
 from noticeboard.spreadsheets import imports
 from noticeboard.standards.services import propose_standard
 from tests.spreadsheets.conftest import csv_bytes, dibao_rows
@@ -36,6 +36,7 @@ class Sample:
     import_id: int
     job_id: int
     standard_id: int
+    termination_id: int
 
 
 @pytest.fixture
@@ -79,6 +80,8 @@ def sample(world, factory) -> Sample:
     db.session.commit()
     # A standard proposed by the administrator, waiting for the county officer's confirmation.
     standard = propose_standard(world.admin, "dibao_rural", "880.00", "2026-01")
+    # The 特困 case on the roster is to end: its termination notice is a draft.
+    termination = terminations.propose_termination(world.clerk_a, active.id, "本人已由子女赡养")
     return Sample(
         listed.id,
         notice.id,
@@ -93,6 +96,7 @@ def sample(world, factory) -> Sample:
         upload.id,
         job.id,
         standard.id,
+        termination.id,
     )
 
 
@@ -109,6 +113,7 @@ def url_of(app, rule, sample: Sample) -> str:
         "user_id": sample.user_id,
         "job_id": sample.job_id,
         "standard_id": sample.standard_id,
+        "termination_id": sample.termination_id,
         "program": "dibao",
         "import_id": sample.import_id,
         "fmt": "xlsx",

@@ -15,6 +15,8 @@ from noticeboard.core.errors import DomainError
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.validation import clean_reason
 from noticeboard.extensions import db
+from noticeboard.regions.models import TerminationPath
+from noticeboard.regions.termination import termination_path
 
 # Changes of status the audit log names as such; the others (into a notice, back to a
 # draft) are 修改 of the status.
@@ -41,18 +43,32 @@ def can_terminate(case: Case) -> bool:
     return case.status in ROSTER_STATUSES
 
 
+def needs_termination_notice(case: Case) -> bool:
+    """Whether the case ends only after a 7-day termination notice (特困 always; 低保 when
+    its county chose so), which notices.terminations runs."""
+    return termination_path(case.village, case.program) == TerminationPath.NOTICE
+
+
 def terminate_case(user, case_id: int, reason: str) -> Case:
-    """停保/终止供养 with the reason; the village roster gets a new version."""
+    """停保/终止供养 at once, with the reason; the village roster gets a new version."""
     require(user, Action.TERMINATE_CASE)
     case = get_case(user, case_id)
     reason = clean_reason(reason, "reason", "终止原因")
     if not can_terminate(case):
         raise DomainError(f"{case.reference} {case.status.label}，不能终止")
+    if needs_termination_notice(case):
+        raise DomainError(f"{case.reference} 须先进行终止公示，期满无异议后方可终止")
+    close_case(case, user, reason)
+    db.session.commit()
+    return case
+
+
+def close_case(case: Case, user, reason: str) -> None:
+    """The termination itself, in the caller's transaction: the reason told to the household,
+    the status, and the roster's new version (through case_changed)."""
     case.closing_reason = reason
     set_case_status(case, CaseStatus.TERMINATED, user, reason)
     case_changed.send(case, user=user, change="terminated")
-    db.session.commit()
-    return case
 
 
 def reinvestigate(user, case: Case, amounts: dict, note: str) -> None:

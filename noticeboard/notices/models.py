@@ -19,13 +19,22 @@ from noticeboard.cases.models import Case, Program
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
-from noticeboard.regions.models import Region
+from noticeboard.regions.models import Confirmer, Region
 
 
 class NoticeKind(LabelledStrEnum):
     PRE_APPROVAL = "pre_approval", "拟保对象公示"  # 7 days
     ROSTER = "roster", "长期公示"
     LINSHI_LIST = "linshi_list", "临时救助公示"  # 事后公示
+    TERMINATION = "termination", "终止公示"  # 7 days before a termination takes effect
+
+    @property
+    def has_period(self) -> bool:
+        """A 7-day notice that ends, takes objections and then waits for a decision."""
+        return self in PERIOD_KINDS
+
+
+PERIOD_KINDS = (NoticeKind.PRE_APPROVAL, NoticeKind.TERMINATION)
 
 
 class NoticeStatus(LabelledStrEnum):
@@ -188,6 +197,44 @@ class Objection(db.Model):
         if self.case is not None:
             return {self.case.created_by_id}
         return self.notice.makers
+
+
+class TerminationOutcome(LabelledStrEnum):
+    CONFIRMED = "confirmed", "已确认终止"
+    DROPPED = "dropped", "终止不予执行"
+
+
+class Termination(db.Model):
+    """A termination (终止) that waits for its 7-day termination notice: the case stays in
+    force (on the roster, paid) until the decision-maker confirms it after the notice ended
+    with no open objection; an upheld objection or a withdrawn notice drops it, with a note."""
+
+    __tablename__ = "terminations"
+    __table_args__ = (
+        CheckConstraint("(outcome IS NULL) = (decided_at IS NULL)", name="decided_has_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), unique=True)
+    # As told to the household, like a case's closing_reason; never printed on the notice.
+    reason: Mapped[str] = mapped_column(String(500))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[TerminationOutcome | None] = mapped_column(
+        StrEnumColumn(TerminationOutcome, 10)
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_under: Mapped[Confirmer | None] = mapped_column(StrEnumColumn(Confirmer, 10))
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    case: Mapped[Case] = relationship()
+    notice: Mapped[Notice] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome is None
 
 
 class PublishedNoticeIsImmutable(RuntimeError):

@@ -23,6 +23,7 @@ from noticeboard.notices.models import (
     ObjectionOutcome,
 )
 from noticeboard.notices.state import NoticeState, get_notice, notice_state
+from noticeboard.notices.terminations import drop_terminations
 from noticeboard.regions.models import Region
 from noticeboard.regions.scope import scope_clause
 
@@ -83,7 +84,7 @@ def _clean(notice: Notice, text: str, name: str, phone: str, line) -> dict:
 def raise_objection(notice_id: int, text: str, name: str = "", phone: str = "", line=None):
     """A resident's objection on the public page, only while the notice is in force."""
     notice = db.session.get(Notice, notice_id)
-    if notice is None or notice.kind != NoticeKind.PRE_APPROVAL:
+    if notice is None or not notice.kind.has_period:
         raise NotFound("未找到该公示")
     if notice_state(notice) != NoticeState.IN_FORCE:
         raise DomainError("该公示不在公示期内，不能在线提出异议；如有情况请向乡镇或县民政局反映")
@@ -95,8 +96,8 @@ def record_objection(user, notice_id: int, channel: str, text: str, name="", pho
     """Staff record an objection received by phone or in person."""
     require(user, Action.RECORD_OBJECTION)
     notice = get_notice(user, notice_id)
-    if notice.kind != NoticeKind.PRE_APPROVAL or notice.status != NoticeStatus.PUBLISHED:
-        raise DomainError("只能对已发布的拟保公示登记异议")
+    if not notice.kind.has_period or notice.status != NoticeStatus.PUBLISHED:
+        raise DomainError("只能对已发布的拟保公示或终止公示登记异议")
     if channel not in (ObjectionChannel.PHONE, ObjectionChannel.VISIT):
         raise ValidationFailed({"channel": ["来源：请选择电话反映或来访反映"]})
     values = _clean(notice, text, name, phone, line)
@@ -154,7 +155,8 @@ def get_objection(user, objection_id: int) -> Objection:
 def resolve_objection(
     user, objection_id: int, outcome: str, investigation: str, case_id: int | None = None
 ) -> Objection:
-    """Record the investigation and outcome. Upheld: the case goes back to investigation."""
+    """Record the investigation and outcome. Upheld: the case goes back to investigation,
+    or, on a termination notice, stays in force (the termination is dropped)."""
     objection = get_objection(user, objection_id)
     require(user, Action.RESOLVE_OBJECTION, objection)
     if not objection.is_open:
@@ -179,10 +181,11 @@ def resolve_objection(
         objection.case_id = target_case_id
         case = entries[target_case_id].case
         # 待公示 too: a case in a correction draft is still the one the objection is about.
-        if case.status in (CaseStatus.IN_NOTICE, CaseStatus.DRAFT):
-            set_case_status(
-                case, CaseStatus.INVESTIGATING, user, f"异议 {objection.receipt_no} 成立"
-            )
+        upheld = f"异议 {objection.receipt_no} 成立"
+        if objection.notice.kind == NoticeKind.TERMINATION:
+            drop_terminations(objection.notice, user, f"{upheld}，继续保障", case.id)
+        elif case.status in (CaseStatus.IN_NOTICE, CaseStatus.DRAFT):
+            set_case_status(case, CaseStatus.INVESTIGATING, user, upheld)
     audit.record(
         AuditAction.UPDATE,
         "objection",

@@ -10,6 +10,7 @@ from noticeboard.cases.lifecycle import set_case_status
 from noticeboard.cases.models import (
     NOTICE_PROGRAMS,
     NOTICEABLE_STATUSES,
+    ROSTER_STATUSES,
     Case,
     CaseStatus,
     Program,
@@ -30,6 +31,7 @@ from noticeboard.notices.state import (
     get_notice,
     notice_state,
 )
+from noticeboard.notices.terminations import discard_terminations, drop_terminations
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import chosen_region, scope_clause
 
@@ -163,8 +165,10 @@ def publish_notice(
     if seen is not None and seen != draft_fingerprint(notice):
         raise DomainError(_changes_since(notice, seen))
     cases = notice.cases
-    if notice.kind == NoticeKind.PRE_APPROVAL:
-        stale = [c.reference for c in cases if c.status not in NOTICEABLE_STATUSES]
+    if notice.kind.has_period:
+        # A termination notice lists cases still in force; a pre-approval one, cases to decide.
+        allowed = NOTICEABLE_STATUSES if notice.kind == NoticeKind.PRE_APPROVAL else ROSTER_STATUSES
+        stale = [c.reference for c in cases if c.status not in allowed]
         if stale:
             raise DomainError(f"以下案件状态已变化，请重新拟定公示：{'、'.join(stale)}")
         day = today or local_today()
@@ -172,6 +176,7 @@ def publish_notice(
             notice.start_date = day
             notice.title = title_for(notice.kind, notice.program, notice.region, day)
         notice.end_date = notice_period_end(notice.start_date, uses_working_days(notice.region))
+    if notice.kind == NoticeKind.PRE_APPROVAL:
         for case in cases:
             set_case_status(case, CaseStatus.IN_NOTICE, user, f"列入《{notice.title}》")
     freeze(notice, cases, user, today)
@@ -221,6 +226,7 @@ def withdraw_notice(user, notice_id: int, reason: str) -> Notice:
                     note = f"《{notice.title}》的更正草稿删除"
                     set_case_status(case, CaseStatus.IN_NOTICE, user, note)
         audit_notice(AuditAction.DELETE, notice, user, reason=reason)
+        discard_terminations(notice)
         db.session.delete(notice)
         db.session.commit()
         return notice
@@ -234,6 +240,7 @@ def withdraw_notice(user, notice_id: int, reason: str) -> Notice:
     for case in held:
         if case.status == CaseStatus.IN_NOTICE:
             set_case_status(case, CaseStatus.DRAFT, user, f"《{notice.title}》撤回")
+    drop_terminations(notice, user, f"《{notice.title}》撤回：{reason}")
     audit_notice(AuditAction.WITHDRAW, notice, user, reason=reason)
     db.session.commit()
     return notice

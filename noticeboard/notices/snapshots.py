@@ -70,6 +70,19 @@ TITLES = {
     (NoticeKind.ROSTER, Program.DIBAO): "城乡最低生活保障对象长期公示",
     (NoticeKind.ROSTER, Program.TEKUN): "特困人员救助供养对象长期公示",
     (NoticeKind.LINSHI_LIST, Program.LINSHI): "临时救助对象公示",
+    (NoticeKind.TERMINATION, Program.DIBAO): "城乡最低生活保障终止保障公示",
+    (NoticeKind.TERMINATION, Program.TEKUN): "特困人员终止救助供养公示",
+}
+# The first sentence of a termination notice: what it announces and under which rule.
+LEADS = {
+    (NoticeKind.TERMINATION, Program.DIBAO): (
+        "经调查核实，下列对象已不符合最低生活保障条件，拟终止其最低生活保障，现予公示。"
+        "公示期满无异议的，自确认之日起终止。"
+    ),
+    (NoticeKind.TERMINATION, Program.TEKUN): (
+        "根据《特困人员认定办法》第二十六条，经调查核实，下列人员已不符合特困人员救助供养"
+        "条件，拟终止其救助供养，现予公示。公示期满无异议的，自确认之日起终止。"
+    ),
 }
 
 
@@ -210,7 +223,7 @@ def build_snapshot(notice: Notice, cases: list[Case], channel: Channel) -> dict:
         },
         "period": (
             {"start": notice.start_date.isoformat(), "end": notice.end_date.isoformat()}
-            if notice.kind == NoticeKind.PRE_APPROVAL
+            if notice.kind.has_period
             else None
         ),
         "month": f"{notice.month:%Y-%m}" if notice.month else None,
@@ -219,7 +232,8 @@ def build_snapshot(notice: Notice, cases: list[Case], channel: Channel) -> dict:
         "totals": totals(cases) if cases else None,
         "phones": {"township": township.phone or "", "county": county.phone or ""},
         "panel": [name.strip() for name in panel if name.strip()],
-        "objection_howto": OBJECTION_HOWTO if notice.kind == NoticeKind.PRE_APPROVAL else "",
+        "objection_howto": OBJECTION_HOWTO if notice.kind.has_period else "",
+        "lead": LEADS.get((notice.kind, notice.program), ""),
         "issuer": issuer(township),
         # A draft's preview is issued today, as it would be if published now.
         "issued_on": (notice.published_at or utcnow()).astimezone(CHINA).date().isoformat(),

@@ -13,7 +13,13 @@ from noticeboard.core.dates import local_today
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.errors import NotFound
 from noticeboard.extensions import db
-from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus
+from noticeboard.notices.models import (
+    PERIOD_KINDS,
+    Notice,
+    NoticeEntry,
+    NoticeKind,
+    NoticeStatus,
+)
 from noticeboard.notices.snapshots import normalise_code
 from noticeboard.regions.models import Region
 from noticeboard.regions.scope import scope_clause
@@ -44,7 +50,7 @@ def notice_state(notice: Notice, today: date | None = None) -> NoticeState:
     successor = notice.superseded_by
     if successor is not None and successor.status != NoticeStatus.DRAFT:
         return NoticeState.SUPERSEDED
-    if notice.kind == NoticeKind.PRE_APPROVAL:
+    if notice.kind.has_period:
         if today < notice.start_date:
             return NoticeState.SCHEDULED
         return NoticeState.IN_FORCE if today <= notice.end_date else NoticeState.ENDED
@@ -70,7 +76,8 @@ def grace_days() -> int:
 
 
 def in_public_view(notice: Notice, today: date | None = None) -> bool:
-    """Residents see notices in force, and ended 7-day notices for the grace period after."""
+    """Residents see notices in force, and ended 7-day notices (拟保, 终止) for the grace period
+    after."""
     today = today or local_today()
     state = notice_state(notice, today)
     if state == NoticeState.IN_FORCE:
@@ -87,7 +94,7 @@ def public_notices_query(region: Region | None = None, today: date | None = None
         .join(Notice.region)
         .where(Notice.status == NoticeStatus.PUBLISHED, not_superseded())
         .where(
-            (Notice.kind != NoticeKind.PRE_APPROVAL)
+            Notice.kind.not_in(PERIOD_KINDS)
             | (Notice.end_date >= today - timedelta(days=grace_days()))
         )
         .where((Notice.start_date.is_(None)) | (Notice.start_date <= today))

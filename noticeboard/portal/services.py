@@ -23,7 +23,7 @@ from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
 from noticeboard.notices import objections, snapshots
 from noticeboard.notices import state as notice_states
-from noticeboard.notices.models import Notice, NoticeKind, NoticeStatus
+from noticeboard.notices.models import PERIOD_KINDS, Notice, NoticeKind, NoticeStatus
 from noticeboard.notices.periods import days_left
 from noticeboard.notices.state import NoticeState
 from noticeboard.regions.models import Region, RegionLevel
@@ -43,8 +43,8 @@ class PublicNotice:
         return self.notice.id
 
     @property
-    def kind(self) -> str:
-        return self.content["kind"]
+    def kind(self) -> NoticeKind:
+        return NoticeKind(self.content["kind"])
 
     @property
     def title(self) -> str:
@@ -86,7 +86,7 @@ class PublicNotice:
     @property
     def days_left(self) -> int | None:
         """Days still to run, today included, for a 7-day notice in force."""
-        if self.kind != NoticeKind.PRE_APPROVAL or self.state != NoticeState.IN_FORCE:
+        if not self.kind.has_period or self.state != NoticeState.IN_FORCE:
             return None
         return days_left(self.end, self.today)
 
@@ -110,7 +110,7 @@ class PublicNotice:
     def changes_on(self) -> date | None:
         """The next day on which this notice reads differently by the calendar alone (it may
         also change any time by a correction, a new roster version or a withdrawal)."""
-        if self.kind != NoticeKind.PRE_APPROVAL:
+        if not self.kind.has_period:
             return None
         if self.state == NoticeState.SCHEDULED:
             return self.start
@@ -123,7 +123,7 @@ class PublicNotice:
 
     @property
     def accepts_objections(self) -> bool:
-        return self.kind == NoticeKind.PRE_APPROVAL and self.state == NoticeState.IN_FORCE
+        return self.kind.has_period and self.state == NoticeState.IN_FORCE
 
     @property
     def summary(self) -> str:
@@ -207,10 +207,11 @@ class VillageBoard:
     pre_approval: list[PublicNotice]
     rosters: list[PublicNotice]
     linshi_lists: list[PublicNotice]
+    terminations: list[PublicNotice]
 
     @property
     def is_empty(self) -> bool:
-        return not (self.pre_approval or self.rosters or self.linshi_lists)
+        return not (self.pre_approval or self.rosters or self.linshi_lists or self.terminations)
 
 
 def village_board(village: Region, today: date | None = None) -> VillageBoard:
@@ -220,9 +221,16 @@ def village_board(village: Region, today: date | None = None) -> VillageBoard:
     def of_kind(kind: NoticeKind) -> list[PublicNotice]:
         return [p for p in shown if p.kind == kind]
 
-    # Notices still open for objections first: that is what a resident can act on.
-    pre_approval = sorted(of_kind(NoticeKind.PRE_APPROVAL), key=lambda p: p.days_left is None)
-    return VillageBoard(pre_approval, of_kind(NoticeKind.ROSTER), of_kind(NoticeKind.LINSHI_LIST))
+    def open_first(kind: NoticeKind) -> list[PublicNotice]:
+        # Notices still open for objections first: that is what a resident can act on.
+        return sorted(of_kind(kind), key=lambda p: p.days_left is None)
+
+    return VillageBoard(
+        open_first(NoticeKind.PRE_APPROVAL),
+        of_kind(NoticeKind.ROSTER),
+        of_kind(NoticeKind.LINSHI_LIST),
+        open_first(NoticeKind.TERMINATION),
+    )
 
 
 @dataclass(frozen=True)
@@ -281,7 +289,7 @@ def _filtered(query, filters: NoticeFilter, today: date):
         start = datetime.combine(filters.since, datetime.min.time(), CHINA)
         query = query.where(Notice.published_at >= start)
     # As notice_state decides: only a 7-day notice ends; the others are in force until replaced.
-    ended = (Notice.kind == NoticeKind.PRE_APPROVAL) & (Notice.end_date < today)
+    ended = Notice.kind.in_(PERIOD_KINDS) & (Notice.end_date < today)
     if filters.state == NoticeState.ENDED:
         query = query.where(ended)
     elif filters.state == NoticeState.IN_FORCE:

@@ -16,7 +16,6 @@ from noticeboard.core.security import public_host, public_url, safe_next
 from noticeboard.core.types import utcnow
 from noticeboard.extensions import db, limiter
 from noticeboard.notices import objections
-from noticeboard.notices.models import NoticeKind
 from noticeboard.portal import caching, search, services
 from noticeboard.portal.caching import LIST_MAX_AGE, NOTICE_MAX_AGE
 from noticeboard.portal.forms import ObjectionForm
@@ -108,7 +107,7 @@ def raise_objection(notice_id: int):
     """异议: the form on a page of its own, the only public page that starts a session (for
     its CSRF token), so that the notice page stays the same for everyone."""
     shown = services.public_notice(notice_id)
-    if shown.kind != NoticeKind.PRE_APPROVAL:
+    if not shown.kind.has_period:
         raise NotFound("该公示不受理在线异议")  # rosters and 临时救助 lists never take them
     form = ObjectionForm()
     if request.method == "GET":

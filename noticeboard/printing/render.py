@@ -388,6 +388,7 @@ def build_context(
         "phones": _phones(snapshot),
         "panel": [_text(p) for p in snapshot.get("panel") or [] if p],
         "objection_howto": _text(snapshot.get("objection_howto")),
+        "lead": _text(snapshot.get("lead")),
         "issuer": _text(snapshot.get("issuer")),
         "issued_on": format_date(snapshot.get("issued_on")),
         "channel": channel,

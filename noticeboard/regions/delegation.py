@@ -32,10 +32,8 @@ def confirmer_of(region: Region, program: str) -> Confirmer:
     return confirmers(county_id_of(region)).get(str(program), Confirmer.COUNTY)
 
 
-def set_confirmers(user, county_id, chosen: dict[str, str]) -> dict[str, Confirmer]:
-    """The county officer (or the administrator) chooses, per program; audited with the
-    before and after of every program."""
-    require(user, Action.SET_APPROVAL_RULES)
+def county_of_user(user, county_id) -> Region:
+    """The user's own county, whose settings they change; any other id answers 404."""
     county = db.session.get(Region, county_id) if isinstance(county_id, int) else None
     if (
         county is None
@@ -43,6 +41,14 @@ def set_confirmers(user, county_id, chosen: dict[str, str]) -> dict[str, Confirm
         or county.id != county_id_of(user.region)
     ):
         raise NotFound("未找到该县/区")
+    return county
+
+
+def set_confirmers(user, county_id, chosen: dict[str, str]) -> dict[str, Confirmer]:
+    """The county officer (or the administrator) chooses, per program; audited with the
+    before and after of every program."""
+    require(user, Action.SET_APPROVAL_RULES)
+    county = county_of_user(user, county_id)
     errors = {
         program: [f"{label}：请选择县级审核确认或委托乡镇审核确认"]
         for program, label in DELEGABLE.items()

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from noticeboard.regions.models import Confirmer, RegionLevel
+from noticeboard.regions.models import Confirmer, RegionLevel, TerminationPath
 from noticeboard.regions.services import WORKING_DAY_CHOICES
 
 
@@ -27,3 +27,7 @@ class RegionSettingsForm(FlaskForm):
 class DelegationForm(FlaskForm):
     dibao = SelectField("最低生活保障", choices=Confirmer.choices(), validate_choice=False)
     tekun = SelectField("特困人员救助供养", choices=Confirmer.choices(), validate_choice=False)
+
+
+class TerminationSettingForm(FlaskForm):
+    dibao = SelectField("低保终止方式", choices=TerminationPath.choices(), validate_choice=False)

@@ -105,3 +105,24 @@ class ApprovalDelegation(db.Model):
     confirmer: Mapped[Confirmer] = mapped_column(StrEnumColumn(Confirmer, 10))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TerminationPath(LabelledStrEnum):
+    """How a county ends a 低保 case (《特困人员认定办法》Art. 26 fixes 特困's: a 7-day
+    termination notice first; for 低保 the national rules leave it to the county)."""
+
+    IMMEDIATE = "immediate", "直接终止（书面说明理由）"
+    NOTICE = "notice", "先进行终止公示，期满无异议后终止"
+
+
+class TerminationSetting(db.Model):
+    """A county's choice for ending 低保 cases; no row: immediate termination with a written
+    reason (what noticeboard always did). Its history is the audit log's (region entries
+    noted 终止方式)."""
+
+    __tablename__ = "termination_settings"
+
+    county_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
+    dibao: Mapped[TerminationPath] = mapped_column(StrEnumColumn(TerminationPath, 10))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -6,8 +6,13 @@ from flask_login import current_user, login_required
 from noticeboard.core.errors import DomainError
 from noticeboard.core.forms import show_errors
 from noticeboard.core.permissions import Action, requires
-from noticeboard.regions import delegation, services
-from noticeboard.regions.forms import DelegationForm, RegionForm, RegionSettingsForm
+from noticeboard.regions import delegation, services, termination
+from noticeboard.regions.forms import (
+    DelegationForm,
+    RegionForm,
+    RegionSettingsForm,
+    TerminationSettingForm,
+)
 from noticeboard.regions.models import RegionLevel
 
 bp = Blueprint("regions", __name__, url_prefix="/staff/admin/regions")
@@ -98,3 +103,22 @@ def approval():
             flash("已保存审核确认权限，自即日起的审核确认适用", "success")
             return redirect(url_for("regions.approval"))
     return render_template("regions/approval.html", form=form, current=current)
+
+
+@bp.route("/termination", methods=["GET", "POST"])
+@login_required
+@requires(Action.SET_APPROVAL_RULES)
+def termination_setting():
+    """How the county's 低保 cases end: at once with a reason, or after a termination notice."""
+    county_id = delegation.county_id_of(current_user.region)
+    current = termination.dibao_termination(county_id)
+    form = TerminationSettingForm(data={"dibao": current.value})
+    if form.validate_on_submit():
+        try:
+            termination.set_dibao_termination(current_user, county_id, form.dibao.data)
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash("已保存低保终止方式，自即日起的终止适用", "success")
+            return redirect(url_for("regions.termination_setting"))
+    return render_template("regions/termination.html", form=form, current=current)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from noticeboard.audit import services as audit
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases import services as cases
-from noticeboard.cases.lifecycle import reinvestigate, terminate_case
+from noticeboard.cases.lifecycle import reinvestigate
 from noticeboard.cases.models import NOTICE_PROGRAMS, ROSTER_STATUSES, Case, Program
 from noticeboard.cases.validation import clean_case
 from noticeboard.core.dates import CHINA, local_today
@@ -20,6 +20,7 @@ from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.permissions import Action, can, require
 from noticeboard.core.validation import FieldError, clean_amount, clean_reason
 from noticeboard.extensions import db
+from noticeboard.notices.terminations import end_case
 from noticeboard.notices.todo import Task, register_tasks
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.standards.models import CaseReview, ReviewOutcome, ReviewSetting
@@ -226,7 +227,8 @@ def record_review(
     user, case_id: int, outcome: str, note: str = "", amounts=None, today: date | None = None
 ) -> CaseReview:
     """Record a review done today. Continue: nothing else changes. Terminate: the case ends
-    through lifecycle.terminate_case. Change: the new amounts go the way of any change to a
+    as its county and program require (notices.terminations.end_case: at once, or after
+    a termination notice). Change: the new amounts go the way of any change to a
     case on the roster (a reviewer confirms it, the roster publishes a new version), unless
     the increase is above the county's threshold: then the case returns to 复查中 with the
     new amounts, for a new 7-day notice, and leaves the roster until it is approved again."""
@@ -256,7 +258,8 @@ def record_review(
     entry = f"{outcome.label}：{note}" if note else outcome.label
     cases.audit_case(AuditAction.REVIEW, case, user, note=entry)
     if outcome == ReviewOutcome.TERMINATE:
-        terminate_case(user, case.id, note)  # commits the review with the termination
+        # Commits the review with the termination, or with its termination notice's draft.
+        end_case(user, case.id, note)
     else:
         db.session.commit()
     return review

@@ -164,6 +164,10 @@ def review(case_id: int):
         ReviewOutcome.TERMINATE: "已登记定期核查并终止保障，长期公示已发布新版本",
         ReviewOutcome.CHANGE: "已登记定期核查；调整已提交，待审核人确认后长期公示随之更新",
     }
+    if recorded.outcome == ReviewOutcome.TERMINATE and recorded.case.status != "terminated":
+        messages[ReviewOutcome.TERMINATE] = (
+            "已登记定期核查；已拟定终止公示，经审核人发布、期满无异议并确认后终止"
+        )
     if recorded.case.status == "investigating":
         messages[ReviewOutcome.CHANGE] = (
             "已登记定期核查；增加额超过本县设定，案件转入复查中，须重新公示"

@@ -46,6 +46,7 @@ STAFF_ROUTES = {
     "notices.approvals": DECIDERS,
     "notices.approve": DECIDERS,
     "notices.case_notices": ANY,
+    "notices.confirm_termination": DECIDERS,
     "notices.correct": EDITORS,
     "notices.dashboard": ANY,
     "notices.home": ANY,
@@ -67,6 +68,7 @@ STAFF_ROUTES = {
     "printing.board_pdf": ANY,
     "regions.approval": {COUNTY, ADMIN},
     "regions.index": {ADMIN},
+    "regions.termination_setting": {COUNTY, ADMIN},
     "spreadsheets.annotated_file": ANY,
     "spreadsheets.confirm": PUBLISHERS,
     "spreadsheets.export_approvals": DECIDERS,
@@ -119,7 +121,7 @@ PUBLIC_ROUTES = {
 }
 RECORD_IDS = {
     "case_id", "notice_id", "objection_id", "region_id", "change_id", "user_id", "import_id",
-    "job_id", "standard_id",
+    "job_id", "standard_id", "termination_id",
 }  # fmt: skip
 # Maker/checker on the sample itself: its objection is against a case clerk_a entered.
 # The sample standard was proposed by the administrator, who may not confirm it too.

@@ -125,7 +125,8 @@ def test_the_log_exports_as_csv_that_excel_opens_safely_and_the_export_is_record
     from noticeboard.cases import lifecycle
     from tests.conftest import login
 
-    case = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
+    # 低保: a 特困 case would end only after its termination notice.
+    case = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
     case.status = case.status.ACTIVE
     db.session.commit()
     lifecycle.terminate_case(world.clerk_a, case.id, '=HYPERLINK("http://x","点击")')

@@ -14,7 +14,15 @@ from noticeboard.cases import services as cases
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.errors import DomainError, Forbidden, ValidationFailed
 from noticeboard.extensions import db
-from noticeboard.notices import approval, linshi_lists, objections, pre_approval, rosters, state
+from noticeboard.notices import (
+    approval,
+    linshi_lists,
+    objections,
+    pre_approval,
+    rosters,
+    state,
+    terminations,
+)
 from noticeboard.notices.models import Notice, NoticeKind, PublishedNoticeIsImmutable
 from noticeboard.notices.periods import notice_period_end
 from noticeboard.notices.snapshots import canonical_json, sha256_hex
@@ -156,7 +164,15 @@ def test_case_to_objection_to_renotice_to_approval_to_roster(world, factory, pro
         assert state.notice_state(roster_1) == state.NoticeState.SUPERSEDED
         assert not state.in_public_view(roster_1)
 
-        lifecycle.terminate_case(world.clerk_a, other.id, "家庭收入已超过当地低保标准")
+        reason = "家庭收入已超过当地低保标准"
+        if program == Program.TEKUN:
+            # 特困 ends only after a 7-day termination notice (test_terminations.py)
+            ending = terminations.end_case(world.clerk_a, other.id, reason)
+            pre_approval.publish_notice(world.reviewer_a, ending.notice_id)
+            with travel(date(2026, 11, 23)):
+                terminations.confirm_termination(world.county_officer, ending.id)
+        else:
+            lifecycle.terminate_case(world.clerk_a, other.id, reason)
         roster_3 = rosters.current_roster(world.village_a, program)
         assert roster_3.supersedes_id == roster_2.id
         assert [e.case_id for e in roster_3.entries] == [case.id]

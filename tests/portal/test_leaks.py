@@ -17,8 +17,16 @@ from noticeboard.accounts.models import Role
 from noticeboard.accounts.services import create_user
 from noticeboard.cases.models import Case, Program
 from noticeboard.extensions import db
-from noticeboard.notices import approval, linshi_lists, objections, pre_approval, rosters, state
-from noticeboard.notices.models import Notice, Objection
+from noticeboard.notices import (
+    approval,
+    linshi_lists,
+    objections,
+    pre_approval,
+    rosters,
+    state,
+    terminations,
+)
+from noticeboard.notices.models import Notice, Objection, Termination
 from tests.factories import PASSWORD, resident_id
 from tests.portal.helpers import publish, travel
 
@@ -152,6 +160,9 @@ def build_rich_world(world, factory) -> dict[str, Notice]:
         made["in_force_b"] = publish_cases(
             world, reviewer_b, world.clerk_b, world.village_b, "dibao", [case_b]
         )
+        # 赵铁柱's 特困 support is to end: the termination notice (终止公示) is in force.
+        ending = terminations.propose_termination(world.clerk_a, tekun.id, "赵铁柱已由其子赡养")
+        made["termination"] = pre_approval.publish_notice(world.reviewer_a, ending.notice_id)
     with travel(date(2026, 11, 3)):
         pre_approval.withdraw_notice(world.reviewer_a, made["withdrawn"].id, WITHDRAWAL_REASON)
         correction = pre_approval.prepare_correction(
@@ -173,6 +184,9 @@ def build_rich_world(world, factory) -> dict[str, Notice]:
         objections.raise_objection(
             made["in_force_b"].id, "南宫问天常年在外地打工。", "欧阳修远", "13512340000"
         )
+        objections.raise_objection(
+            made["termination"].id, "赵铁柱的儿子常年不在家，没人照顾他。", "柳青青", "13611112222"
+        )
     return made
 
 
@@ -190,6 +204,8 @@ def secrets_of_the_world() -> set[str]:
         values |= {objection.text, objection.investigation or ""}
     for notice in db.session.scalars(select(Notice)):
         values.add(notice.withdrawn_reason or "")
+    for termination in db.session.scalars(select(Termination)):
+        values.add(termination.reason)  # told to the household, never printed
     values.discard("")
     return values
 
@@ -330,7 +346,9 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
     }
     reached = {path for path, response in answers.items() if response.status_code == 200}
     assert expected <= reached, expected - reached
-    assert len(public) == 9, public  # in force ×2, ended ×2, correction, rosters ×2, lists ×2
+    # in force ×2, ended ×2, correction, rosters ×2, lists ×2, termination
+    assert len(public) == 10, public
+    assert made["termination"].id in public
     hidden = ("expired", "withdrawn", "superseded", "old_roster")
     assert all(made[key].id not in public for key in hidden)
     assert all(answers[f"/notices/{made[key].id}"].status_code == 404 for key in hidden)
@@ -338,6 +356,7 @@ def test_no_personal_data_reaches_any_public_page(app, world, factory):
     # The PDFs were read, not skipped: the masked name is in the downloaded copy.
     pdf_text = "".join(readable_text(r) for p, r in answers.items() if p.endswith(".pdf"))
     assert "张*丰" in pdf_text
+    assert "赵*柱" in pdf_text and "特困人员终止救助供养公示" in pdf_text
 
     # Only a page carrying a form (and its CSRF token) may start a session.
     sessions = [

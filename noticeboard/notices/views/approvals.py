@@ -1,9 +1,10 @@
-"""审核确认 (approve or reject cases whose notice ended) and termination of cases."""
+"""审核确认 (approve or reject cases whose notice ended) and termination of cases (at once,
+or by a termination notice whose end the decision-maker confirms)."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from noticeboard.cases.lifecycle import can_terminate, terminate_case
+from noticeboard.cases.lifecycle import can_terminate, needs_termination_notice
 from noticeboard.cases.services import get_case
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.forms import flash_refusal, reason_form, show_errors
@@ -11,6 +12,7 @@ from noticeboard.core.pages import page_of
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
+from noticeboard.notices import terminations
 from noticeboard.notices.approval import approval_queue, approve_case, reject_case, with_cases
 from noticeboard.notices.views import bp
 
@@ -20,10 +22,13 @@ def _render_approvals(reject_errors: dict | None = None, reasons: dict | None = 
     queue = page_of(ready, parse_id(request.args.get("page")))
     blocked = page_of(blocked, parse_id(request.args.get("blocked_page")))
     with_cases(queue.items + blocked.items)
+    ready_terminations, waiting_terminations = terminations.termination_queue(current_user)
     return render_template(
         "notices/approvals.html",
         queue=queue,
         blocked=blocked,
+        ready_terminations=ready_terminations,
+        waiting_terminations=waiting_terminations,
         reject_errors=reject_errors or {},
         reasons=reasons or {},
     )
@@ -66,6 +71,18 @@ def reject(case_id: int):
     return redirect(url_for("notices.approvals"))
 
 
+@bp.route("/terminations/<int:termination_id>/confirm", methods=["POST"])
+@requires(Action.DECIDE_CASE)
+def confirm_termination(termination_id: int):
+    try:
+        termination = terminations.confirm_termination(current_user, termination_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"已确认终止 {termination.case.reference}，长期公示已发布新版本", "success")
+    return redirect(url_for("notices.approvals"))
+
+
 @bp.route("/cases/<int:case_id>/terminate", methods=["GET", "POST"])
 @requires(Action.TERMINATE_CASE)
 def terminate(case_id: int):
@@ -73,12 +90,23 @@ def terminate(case_id: int):
     form = reason_form("terminate", "终止原因")
     if form.validate_on_submit():
         try:
-            terminate_case(current_user, case_id, form.reason.data)
+            termination = terminations.end_case(current_user, case_id, form.reason.data)
         except DomainError as error:
             show_errors(form, error)
         else:
-            flash(f"已终止 {case.reference}，长期公示已发布新版本", "success")
-            return redirect(url_for("cases.detail", case_id=case_id))
+            if termination is None:
+                flash(f"已终止 {case.reference}，长期公示已发布新版本", "success")
+                return redirect(url_for("cases.detail", case_id=case_id))
+            flash(
+                f"已拟定 {case.reference} 的终止公示，请审核人发布；期满无异议后确认终止",
+                "success",
+            )
+            return redirect(url_for("notices.detail", notice_id=termination.notice_id))
     return render_template(
-        "notices/terminate.html", case=case, form=form, allowed=can_terminate(case)
+        "notices/terminate.html",
+        case=case,
+        form=form,
+        allowed=can_terminate(case),
+        by_notice=needs_termination_notice(case),
+        pending=terminations.pending_termination(case),
     )

@@ -12,7 +12,7 @@ from noticeboard.core.permissions import Action, can
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.masking.rules import Channel
-from noticeboard.notices import objections, queries
+from noticeboard.notices import objections, queries, terminations
 from noticeboard.notices.forms import RecordObjectionForm
 from noticeboard.notices.models import NoticeKind, NoticeStatus
 from noticeboard.notices.periods import days_left, period_estimated
@@ -40,7 +40,7 @@ from noticeboard.notices.views import bp
 def _render_notice(notice, **forms):
     """The notice page; `forms` replaces a blank form with one carrying the user's errors."""
     state = notice_state(notice)
-    pre_approval = notice.kind == NoticeKind.PRE_APPROVAL
+    with_period = notice.kind.has_period
     may_publish = notice.is_draft and can(current_user, Action.PUBLISH_NOTICE)
     allowed = {
         "publish": may_publish and can(current_user, Action.PUBLISH_NOTICE, notice),
@@ -52,7 +52,7 @@ def _render_notice(notice, **forms):
         and notice.kind != NoticeKind.ROSTER
         and state in WITHDRAWABLE,
         "correct": can(current_user, Action.PREPARE_NOTICE) and can_correct(notice),
-        "record_objection": pre_approval
+        "record_objection": with_period
         and notice.status == NoticeStatus.PUBLISHED
         and can(current_user, Action.RECORD_OBJECTION),
         "return": may_publish and notice.returned_at is None,
@@ -74,18 +74,19 @@ def _render_notice(notice, **forms):
         allowed=allowed,
         board=snapshot_of(notice, Channel.BOARD) if published else None,
         public=published and in_public_view(notice),
-        working_days=pre_approval and queries.counted_in_working_days(notice),
-        period_estimated=pre_approval
+        working_days=with_period and queries.counted_in_working_days(notice),
+        period_estimated=with_period
         and period_estimated(
             notice.start_date, notice.end_date, queries.counted_in_working_days(notice)
         ),
         days_left=days_left(notice.end_date, local_today())
-        if state == NoticeState.IN_FORCE and pre_approval
+        if state == NoticeState.IN_FORCE and with_period
         else None,
         objections=db.session.scalars(objections.objections_in_scope(current_user, notice.id)).all()
-        if pre_approval
+        if with_period
         else [],
         name_of=queries.display_name,
+        termination=terminations.termination_of(notice),
         seen=draft_fingerprint(notice) if notice.is_draft else "",
         # A draft shows both copies as publishing would freeze them now: the reviewer
         # publishes what she read.
