@@ -81,6 +81,8 @@ def settings_command(action, region_path):
             else "unknown (estimated Monday-Friday)"
         )
         click.echo(f"holidays.{year} = {source}")
+    column = county.near_relatives_shown
+    click.echo(f"near_relatives.column = {column.value}  # 公示中的近亲属备案栏：{column.label}")
 
 
 @click.command("analyze")

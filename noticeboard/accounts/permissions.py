@@ -31,6 +31,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.SET_STANDARDS: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.CONFIRM_STANDARD: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.RECORD_REVIEW: frozenset({Role.CLERK, Role.ADMIN}),
+    # The county visits, even where it delegates the decision to the township
+    # (《最低生活保障审核确认办法》Art. 20): the visit checks the township's own people.
+    Action.RECORD_HOME_VISIT: frozenset({Role.COUNTY, Role.ADMIN}),
 }
 REFUSALS: dict[Action, str] = {
     Action.EDIT_CASES: "只有乡镇经办人可以录入或修改案件",
@@ -50,6 +53,7 @@ REFUSALS: dict[Action, str] = {
     Action.SET_STANDARDS: "只有县级民政可以设置保障标准",
     Action.CONFIRM_STANDARD: "只有县级民政可以确认保障标准调整",
     Action.RECORD_REVIEW: "只有乡镇经办人可以登记定期核查",
+    Action.RECORD_HOME_VISIT: "入户核查由县级民政部门登记",
 }
 # Maker/checker: whoever made a thing is not the one who lets it through.
 MAKER_CHECKED = {

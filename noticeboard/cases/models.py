@@ -92,6 +92,17 @@ LINSHI_REASONS = (
 RELATIONS = ("配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "其他")
 
 
+# 近亲属 as the Civil Code counts them (民法典第一千零四十五条).
+NEAR_RELATIONS = ("配偶", "父母", "子女", "兄弟姐妹", "祖父母", "外祖父母", "孙子女", "外孙子女")
+
+
+class NearRelativePost(LabelledStrEnum):
+    """Whose near relative the applicant or a member is (《最低生活保障审核确认办法》Art. 11)."""
+
+    STAFF = "staff", "社会救助经办人员"
+    COMMITTEE = "committee", "村（居）民委员会成员"
+
+
 # Names of case fields as staff read them, for forms, the audit log and messages.
 CASE_FIELD_LABELS = {
     "status": "状态",
@@ -120,6 +131,14 @@ CASE_FIELD_LABELS = {
     "ceiling": "金额上限",
     "benefit_start": "享受起始",
     "closing_reason": "原因",
+    "person_name": "申请人或家庭成员",
+    "staff_name": "工作人员或村（居）委会成员姓名",
+    "post": "身份",
+    "workplace": "单位及职务",
+    "relation": "亲属关系",
+    "visited_on": "入户核查日期",
+    "visitors": "核查人员",
+    "finding": "核查情况",
 }
 register_field_labels(CASE_FIELD_LABELS)
 
@@ -216,6 +235,13 @@ class Case(db.Model):
         back_populates="case", cascade="all, delete-orphan", order_by="CaseMember.position"
     )
 
+    near_relatives: Mapped[list["NearRelative"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="NearRelative.id"
+    )
+    home_visits: Mapped[list["HomeVisit"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="HomeVisit.visited_on"
+    )
+
     # Optimistic locking: every UPDATE checks the version it read, so a second editor working
     # from an older copy fails instead of overwriting the first one's save.
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
@@ -265,6 +291,50 @@ class CaseMember(db.Model):
     def _keep_reversed(self, _key, value: str) -> str:
         self.id_number_reversed = value[::-1] if value else None
         return value
+
+
+class NearRelative(db.Model):
+    """近亲属备案: the applicant or a member is a near relative of social-assistance staff or
+    of a village/community committee member. Registered separately, never published (a
+    notice shows at most that the case is registered, where the county chooses)."""
+
+    __tablename__ = "near_relatives"
+    __table_args__ = (
+        CheckConstraint(
+            "relation IN (" + ", ".join(f"'{r}'" for r in NEAR_RELATIONS) + ")",
+            name="relation_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # The applicant or the member who is the relative.
+    person_name: Mapped[str] = mapped_column(String(80))
+    staff_name: Mapped[str] = mapped_column(String(80))
+    post: Mapped[NearRelativePost] = mapped_column(StrEnumColumn(NearRelativePost, 10))
+    workplace: Mapped[str] = mapped_column(String(60))
+    relation: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="near_relatives")
+
+
+class HomeVisit(db.Model):
+    """入户核查 by the county of a case with a near-relative registration, before anyone
+    decides it (《最低生活保障审核确认办法》Art. 20)."""
+
+    __tablename__ = "home_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    visitors: Mapped[str] = mapped_column(String(100))
+    finding: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="home_visits")
 
 
 class ProgramLimit(db.Model):

@@ -110,6 +110,6 @@ def list_cases(user, filters: CaseFilter, page: int = 1, per_page: int = 50):
         query.order_by(Case.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
-        .options(selectinload(Case.village))
+        .options(selectinload(Case.village), selectinload(Case.near_relatives))
     ).all()
     return rows, total

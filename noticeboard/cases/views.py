@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from noticeboard.accounts.models import User
 from noticeboard.cases import changes as case_changes
-from noticeboard.cases import search, services
+from noticeboard.cases import relatives, search, services
 from noticeboard.cases.deadlines import decision_days, decision_deadline
-from noticeboard.cases.forms import case_form
+from noticeboard.cases.forms import HomeVisitForm, NearRelativeForm, case_form
 from noticeboard.cases.lifecycle import can_terminate
 from noticeboard.cases.models import (
     DIBAO_AREAS,
@@ -201,6 +201,51 @@ def delete(case_id: int):
 def history(case_id: int):
     entries = services.case_history(current_user, case_id)
     return render_template("cases/history.html", entries=entries, case_id=case_id)
+
+
+def _render_near_relatives(case, form=None, visit_form=None):
+    form = form or NearRelativeForm(formdata=None)
+    form.person_name.choices = [("", "请选择"), *((n, n) for n in relatives.household_names(case))]
+    return render_template(
+        "cases/near_relatives.html",
+        case=case,
+        form=form,
+        visit_form=visit_form or HomeVisitForm(formdata=None),
+        open_for_registration=case.status in relatives.OPEN_FOR_REGISTRATION,
+    )
+
+
+@bp.route("/cases/<int:case_id>/near-relatives", methods=["GET", "POST"])
+def near_relatives(case_id: int):
+    """近亲属备案 of a case, and the county's 入户核查 of it."""
+    case = services.get_case(current_user, case_id)
+    if request.method == "GET":
+        return _render_near_relatives(case)
+    form = NearRelativeForm()
+    if form.validate():
+        try:
+            relatives.register_near_relative(current_user, case_id, form.registration())
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash(f"已登记 {case.reference} 的近亲属备案，审核确认前须县级入户核查", "success")
+            return redirect(url_for("cases.near_relatives", case_id=case_id))
+    return _render_near_relatives(services.get_case(current_user, case_id), form=form)
+
+
+@bp.route("/cases/<int:case_id>/home-visit", methods=["POST"])
+def home_visit(case_id: int):
+    case = services.get_case(current_user, case_id)
+    form = HomeVisitForm()
+    if form.validate():
+        try:
+            relatives.record_home_visit(current_user, case_id, form.visit())
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash(f"已登记 {case.reference} 的入户核查", "success")
+            return redirect(url_for("cases.near_relatives", case_id=case_id))
+    return _render_near_relatives(services.get_case(current_user, case_id), visit_form=form)
 
 
 @bp.route("/admin/limits", methods=["GET", "POST"])

@@ -32,6 +32,7 @@ class Action(enum.StrEnum):
     SET_STANDARDS = "set_standards"  # enter or discard a county's 保障标准, review setting
     CONFIRM_STANDARD = "confirm_standard"  # object: the standard (not by who entered it)
     RECORD_REVIEW = "record_review"  # 定期核查 of a case
+    RECORD_HOME_VISIT = "record_home_visit"  # 入户核查 of a case with 近亲属备案
 
 
 def refusal(user, action: Action, obj=None) -> str | None:
