@@ -15,7 +15,7 @@ from stdnum.cn import ric
 
 from noticeboard.accounts.roles import Role
 from noticeboard.accounts.services import create_user
-from noticeboard.cases import changes
+from noticeboard.cases import changes, relatives
 from noticeboard.cases import services as cases
 from noticeboard.cases.lifecycle import activate_due, terminate_case
 from noticeboard.cases.models import (
@@ -201,6 +201,7 @@ class _Story:
         self.a_year_of_history()
         self.standards_and_reviews()
         self.delegated_to_townships()
+        self.near_relative_waiting_for_visit()
 
     def approved_with_history(self) -> None:
         """Notices that ended weeks ago, approved by the county: standing rosters, one of them
@@ -360,6 +361,24 @@ class _Story:
         set_confirmers(
             self.county, county_id_of(self.county.region), {"dibao": "county", "tekun": "township"}
         )
+
+    def near_relative_waiting_for_visit(self) -> None:
+        """近亲属备案: a 红星村 household whose head is the brother of a village committee
+        member; its notice ended, and it waits in the county's queue for the home visit
+        (入户核查). The printed notice shows the 近亲属备案 column (the county's default)."""
+        village = self.villages["红星村"]
+        case = self.new_case(village, Program.DIBAO, _dibao_data(village, self.rng, self.used_ids))
+        self.pools[("红星村", Program.DIBAO)].remove(case)
+        clerk, _ = self.staff("红星村")
+        registration = {
+            "person_name": case.applicant_name,
+            "staff_name": "李明华",
+            "post": "committee",
+            "workplace": "红星村村委会委员",
+            "relation": "兄弟姐妹",
+        }
+        relatives.register_near_relative(clerk, case.id, registration)
+        self.notice("红星村", Program.DIBAO, [case], 9)
 
     def standards_and_reviews(self) -> None:
         """The county's standards history (each entered by one county officer and confirmed

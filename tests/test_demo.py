@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from noticeboard.accounts.models import Role, User
+from noticeboard.cases import relatives
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import ValidationFailed
@@ -261,3 +262,24 @@ def test_demo_county_delegates_tekun_to_its_townships(demo):
     assert approval.approval_queue(users["reviewer2"])[0] == []  # published it
     approved = approval.approve_case(users["reviewer3"], case.id)
     assert approved.decided_under == "township"
+
+
+def test_demo_has_a_near_relative_case_waiting_for_its_home_visit(demo):
+    """红星村: registered (近亲属备案), its notice ended, blocked in the county's queue until the
+    county records the home visit; the printed notice carries the column, the online one not."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    blocked = approval.approval_queue(users["county"])[1]
+    waiting = [s for s in blocked if s.blocker == relatives.HOME_VISIT_NEEDED]
+    assert len(waiting) == 1
+    case = db.session.get(Case, waiting[0].case_id)
+    assert case.village.name == "红星村" and case.near_relatives and not case.home_visits
+    notice = waiting[0].notice
+    board = snapshots.snapshot_of(notice, "board")
+    assert board["rows"][0]["near_relative"] == "是"
+    assert "near_relative" not in notice.snapshot_online
+    relatives.record_home_visit(
+        users["county"],
+        case.id,
+        {"visited_on": str(local_today()), "visitors": "陈科长", "finding": "与申报一致"},
+    )
+    assert approval.approve_case(users["county"], case.id).status == CaseStatus.APPROVED

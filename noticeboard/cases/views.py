@@ -215,12 +215,16 @@ def _render_near_relatives(case, form=None, visit_form=None):
     )
 
 
-@bp.route("/cases/<int:case_id>/near-relatives", methods=["GET", "POST"])
+@bp.route("/cases/<int:case_id>/near-relatives")
 def near_relatives(case_id: int):
     """近亲属备案 of a case, and the county's 入户核查 of it."""
+    return _render_near_relatives(services.get_case(current_user, case_id))
+
+
+@bp.route("/cases/<int:case_id>/near-relatives/new", methods=["POST"])
+@requires(Action.EDIT_CASES)
+def register_near_relative(case_id: int):
     case = services.get_case(current_user, case_id)
-    if request.method == "GET":
-        return _render_near_relatives(case)
     form = NearRelativeForm()
     if form.validate():
         try:
@@ -234,6 +238,7 @@ def near_relatives(case_id: int):
 
 
 @bp.route("/cases/<int:case_id>/home-visit", methods=["POST"])
+@requires(Action.RECORD_HOME_VISIT)
 def home_visit(case_id: int):
     case = services.get_case(current_user, case_id)
     form = HomeVisitForm()

@@ -132,10 +132,10 @@ def test_the_clerk_registers_and_the_county_records_the_visit_on_the_page(app, w
     url = f"/staff/cases/{case.id}/near-relatives"
     clerk = app.test_client()
     login(clerk, world.clerk_a.username)
-    refused = post_form(clerk, url, REGISTRATION | {"relation": ""})
+    refused = post_form(clerk, f"{url}/new", REGISTRATION | {"relation": ""}, url)
     assert refused.status_code == 200
     assert "亲属关系：请从列表中选择" in refused.get_data(as_text=True)
-    saved = post_form(clerk, url, REGISTRATION)
+    saved = post_form(clerk, f"{url}/new", REGISTRATION, url)
     assert saved.status_code == 302
     page = clerk.get(url).get_data(as_text=True)
     assert "王建国" in page and "东风村村委会委员" in page and "尚未入户核查" in page
