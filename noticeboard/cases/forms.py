@@ -102,7 +102,13 @@ def case_form(program: Program, villages, obj=None, formdata=None, extra_rows: i
     return form
 
 
-class NearRelativeForm(FlaskForm):
+class SmallForm(FlaskForm):
+    def submitted(self) -> dict:
+        """The submitted values as the service expects them (no CSRF token)."""
+        return {k: v for k, v in self.data.items() if k != "csrf_token"}
+
+
+class NearRelativeForm(SmallForm):
     """近亲属备案; `person_name` offers the case's applicant and members (set by the view)."""
 
     person_name = choice_field("申请人或家庭成员")
@@ -111,14 +117,8 @@ class NearRelativeForm(FlaskForm):
     workplace = StringField("单位及职务")
     relation = choice_field("亲属关系", choices=[BLANK, *((r, r) for r in NEAR_RELATIONS)])
 
-    def registration(self) -> dict:
-        return {k: v for k, v in self.data.items() if k != "csrf_token"}
 
-
-class HomeVisitForm(FlaskForm):
+class HomeVisitForm(SmallForm):
     visited_on = StringField("入户核查日期", render_kw={"type": "date"})
     visitors = StringField("核查人员")
     finding = TextAreaField("核查情况", render_kw={"rows": 3})
-
-    def visit(self) -> dict:
-        return {k: v for k, v in self.data.items() if k != "csrf_token"}

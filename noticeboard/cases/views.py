@@ -224,33 +224,31 @@ def near_relatives(case_id: int):
 @bp.route("/cases/<int:case_id>/near-relatives/new", methods=["POST"])
 @requires(Action.EDIT_CASES)
 def register_near_relative(case_id: int):
-    case = services.get_case(current_user, case_id)
-    form = NearRelativeForm()
-    if form.validate():
-        try:
-            relatives.register_near_relative(current_user, case_id, form.registration())
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            flash(f"已登记 {case.reference} 的近亲属备案，审核确认前须县级入户核查", "success")
-            return redirect(url_for("cases.near_relatives", case_id=case_id))
-    return _render_near_relatives(services.get_case(current_user, case_id), form=form)
+    return _saved_on_near_relatives(
+        case_id, NearRelativeForm(), relatives.register_near_relative, "form", "近亲属备案"
+    )
 
 
 @bp.route("/cases/<int:case_id>/home-visit", methods=["POST"])
 @requires(Action.RECORD_HOME_VISIT)
 def home_visit(case_id: int):
+    return _saved_on_near_relatives(
+        case_id, HomeVisitForm(), relatives.record_home_visit, "visit_form", "入户核查"
+    )
+
+
+def _saved_on_near_relatives(case_id: int, form, save, form_name: str, what: str):
+    """One of the near-relatives page's forms posted: saved, or the page with its errors."""
     case = services.get_case(current_user, case_id)
-    form = HomeVisitForm()
     if form.validate():
         try:
-            relatives.record_home_visit(current_user, case_id, form.visit())
+            save(current_user, case_id, form.submitted())
         except DomainError as error:
             show_errors(form, error)
         else:
-            flash(f"已登记 {case.reference} 的入户核查", "success")
+            flash(f"已登记 {case.reference} 的{what}", "success")
             return redirect(url_for("cases.near_relatives", case_id=case_id))
-    return _render_near_relatives(services.get_case(current_user, case_id), visit_form=form)
+    return _render_near_relatives(services.get_case(current_user, case_id), **{form_name: form})
 
 
 @bp.route("/admin/limits", methods=["GET", "POST"])
