@@ -90,6 +90,8 @@ class Config:
     RESPONSE_CACHE_MB = int(os.environ.get("RESPONSE_CACHE_MB", "32"))
     # Working days from a 低保/特困 application to its decision (cases/deadlines.py).
     DECISION_WORKING_DAYS = int(os.environ.get("DECISION_WORKING_DAYS", "30"))
+    # Working days after a 先行救助 payment to complete its paperwork (cases/emergency.py).
+    EMERGENCY_PAPERWORK_WORKING_DAYS = int(os.environ.get("EMERGENCY_PAPERWORK_WORKING_DAYS", "5"))
     # Render each published notice's board copy (A4) in the job worker right after it is
     # published, so a batch print of a county only merges stored PDFs (printing/prerender.py).
     PRERENDER_PDFS = os.environ.get("PRERENDER_PDFS", "1") not in ("0", "false", "no", "")

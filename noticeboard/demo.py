@@ -202,6 +202,7 @@ class _Story:
         self.standards_and_reviews()
         self.delegated_to_townships()
         self.near_relative_waiting_for_visit()
+        self.emergency_paid_first()
 
     def approved_with_history(self) -> None:
         """Notices that ended weeks ago, approved by the county: standing rosters, one of them
@@ -379,6 +380,21 @@ class _Story:
         }
         relatives.register_near_relative(clerk, case.id, registration)
         self.notice("红星村", Program.DIBAO, [case], 9)
+
+    def emergency_paid_first(self) -> None:
+        """先行救助: a 东风村 family whose house burnt down, paid by 新店镇 three weeks ago; its
+        paperwork is overdue on the township's 工作台 (three weeks is past the five working
+        days even across the Spring Festival)."""
+        village = self.villages["东风村"]
+        data = _linshi_data(village, self.rng, self.used_ids, self.today - timedelta(days=21))
+        data |= {
+            "linshi_type": "emergency",
+            "reason_category": "火灾",
+            "amount": "3000.00",
+            "emergency_reason": "住房夜间失火，一家四口无处安身，经镇分管领导同意先行发放",
+        }
+        clerk, _ = self.staff("东风村")
+        cases.create_case(clerk, Program.LINSHI, data)
 
     def standards_and_reviews(self) -> None:
         """The county's standards history (each entered by one county officer and confirmed

@@ -25,6 +25,7 @@ from noticeboard.notices.models import (
 from noticeboard.notices.periods import days_left
 from noticeboard.notices.rosters import ROSTER_REASONS, roster_versions
 from noticeboard.notices.state import NoticeState
+from noticeboard.notices.todo import workbench
 from noticeboard.regions.models import Region, RegionLevel
 
 
@@ -283,3 +284,16 @@ def test_demo_has_a_near_relative_case_waiting_for_its_home_visit(demo):
         {"visited_on": str(local_today()), "visitors": "陈科长", "finding": "与申报一致"},
     )
     assert approval.approve_case(users["county"], case.id).status == CaseStatus.APPROVED
+
+
+def test_demo_has_an_overdue_emergency_payment_on_the_townships_dashboard(demo):
+    """东风村: a 先行救助 paid three weeks ago, its paperwork overdue on 新店镇's 工作台 (and
+    not on 城关街道's); the reviewer's 工作台 offers its confirmation."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+
+    def count(username, label):
+        return next(t.count for t in workbench(users[username]).tasks if t.label == label)
+
+    assert count("clerk", "逾期未补办手续的先行救助") == 1
+    assert count("clerk2", "逾期未补办手续的先行救助") == 0
+    assert count("reviewer", "待确认补办手续的先行救助") == 1

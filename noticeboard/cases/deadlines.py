@@ -43,18 +43,21 @@ def decision_deadline(case: Case, today: date | None = None) -> Deadline | None:
     return Deadline(due, max((today - due).days, 0), calendar.estimated(applied, due))
 
 
-def overdue_clause(today: date | None = None) -> ColumnElement[bool]:
-    """SQL: undecided 低保/特困 cases past their decision deadline today, in one comparison
-    (no date arithmetic per row): entered before the day that lies the deadline's number of
-    working days before today."""
-    today = today or local_today()
+def working_days_back(today: date, days: int) -> date:
+    """The day with exactly `days` working days after it and before `today`: what started
+    on it is due today at the latest, what started before it was due before today. Overdue
+    is then one comparison in SQL, with no date arithmetic per row."""
     calendar, day, counted = WorkCalendar(), today, 0
-    while counted < decision_days():
+    while counted < days:
         day -= timedelta(days=1)
         if calendar.is_working_day(day):
             counted += 1
-    # `day` has exactly decision_days() working days after it and before today: a case
-    # entered on it is due today at the latest; one entered before it was due before today.
+    return day
+
+
+def overdue_clause(today: date | None = None) -> ColumnElement[bool]:
+    """SQL: undecided 低保/特困 cases past their decision deadline today."""
+    day = working_days_back(today or local_today(), decision_days())
     entered_before = datetime.combine(day, time(0), CHINA)
     return and_(
         Case.program.in_(NOTICE_PROGRAMS),

@@ -76,6 +76,7 @@ class LinshiForm(CaseForm):
     reason_category = choice_field("救助事由", choices=[BLANK, *((r, r) for r in LINSHI_REASONS)])
     amount = StringField("救助金额（元）")
     paid_on = StringField("发放日期", render_kw={"placeholder": "2026-11-05", "type": "date"})
+    emergency_reason = StringField("先行救助理由")
 
 
 FORMS = {Program.DIBAO: DibaoForm, Program.TEKUN: TekunForm, Program.LINSHI: LinshiForm}

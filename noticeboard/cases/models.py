@@ -131,6 +131,7 @@ CASE_FIELD_LABELS = {
     "ceiling": "金额上限",
     "benefit_start": "享受起始",
     "closing_reason": "原因",
+    "emergency_reason": "先行救助理由",
     "person_name": "申请人或家庭成员",
     "staff_name": "工作人员或村（居）委会成员姓名",
     "post": "身份",
@@ -167,6 +168,16 @@ class Case(db.Model):
             "program != 'linshi' OR (linshi_type IS NOT NULL AND amount > 0"
             " AND reason_category IS NOT NULL)",
             name="linshi_fields",
+        ),
+        # 先行救助 is a 临时救助 already paid; its paperwork is completed only after that.
+        CheckConstraint(
+            "emergency_reason IS NULL OR (program = 'linshi' AND paid_on IS NOT NULL)",
+            name="emergency_first_paid",
+        ),
+        CheckConstraint(
+            "(paperwork_done_at IS NULL) = (paperwork_done_by_id IS NULL)"
+            " AND (paperwork_done_at IS NULL OR emergency_reason IS NOT NULL)",
+            name="paperwork_after_emergency",
         ),
         # Statistics: 临时救助 paid in a month, and cases approved in a month, without
         # reading every case of the county.
@@ -211,6 +222,11 @@ class Case(db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Money)
     paid_on: Mapped[date | None] = mapped_column(Date)
     reason_category: Mapped[str | None] = mapped_column(String(20))
+    # 先行救助: paid first in an emergency, with the reason; the paperwork and the township's
+    # approval follow within EMERGENCY_PAPERWORK_WORKING_DAYS (cases/emergency.py).
+    emergency_reason: Mapped[str | None] = mapped_column(String(200))
+    paperwork_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paperwork_done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # Reviewed every six months instead of twelve: irregular income or members able to
     # work (《最低生活保障审核确认办法》第三十一条).
@@ -250,6 +266,11 @@ class Case(db.Model):
     def _keep_reversed(self, _key, value: str) -> str:
         self.applicant_id_reversed = value[::-1] if value else None
         return value
+
+    @property
+    def makers(self) -> set[int]:
+        """Who entered the case: never the one who confirms its 先行救助 paperwork."""
+        return {self.created_by_id}
 
     @property
     def listed_amount(self) -> Decimal | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
+from noticeboard.cases import emergency
 from noticeboard.cases.deadlines import overdue_clause
 from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.cases.name_grams import cases_named
@@ -19,6 +20,13 @@ def villages_for(user) -> list[Region]:
     return regions_in_scope(user, RegionLevel.VILLAGE)
 
 
+# The list's 先行救助 filter: its label and the SQL condition (cases/emergency.py).
+PAPERWORK_FILTERS = {
+    "pending": ("待补办手续", emergency.paperwork_pending),
+    "overdue": ("逾期未补办手续", emergency.paperwork_overdue),
+}
+
+
 @dataclass
 class CaseFilter:
     program: str | None = None
@@ -27,6 +35,7 @@ class CaseFilter:
     q: str | None = None
     anywhere: bool = False  # look for an ID part anywhere in IDs, not only at their end
     overdue: bool = False  # undecided past the decision deadline (cases/deadlines.py)
+    paperwork: str | None = None  # 先行救助 whose paperwork is pending or overdue
 
 
 def filter_from_args(args) -> CaseFilter:
@@ -37,6 +46,7 @@ def filter_from_args(args) -> CaseFilter:
         status=args.get("status") if args.get("status") in set(CaseStatus) else None,
         q=args.get("q", "")[:40],
         overdue=args.get("overdue") == "1",
+        paperwork=args.get("paperwork") if args.get("paperwork") in PAPERWORK_FILTERS else None,
     )
 
 
@@ -50,6 +60,8 @@ def case_query(user, filters: CaseFilter) -> Select:
         query = query.where(Case.status == filters.status)
     if filters.overdue:
         query = query.where(overdue_clause())
+    if filters.paperwork:
+        query = query.where(PAPERWORK_FILTERS[filters.paperwork][1]())
     if q := (filters.q or "").strip():
         if (reference := _case_reference(q)) is not None:
             program, number = reference

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from noticeboard.accounts.models import User
 from noticeboard.cases import changes as case_changes
-from noticeboard.cases import relatives, search, services
+from noticeboard.cases import emergency, relatives, search, services
 from noticeboard.cases.deadlines import decision_days, decision_deadline
 from noticeboard.cases.forms import HomeVisitForm, NearRelativeForm, case_form
 from noticeboard.cases.lifecycle import can_terminate
@@ -66,6 +66,7 @@ def index():
         villages=search.villages_for(current_user),
         programs=list(Program),
         statuses=list(CaseStatus),
+        paperwork_filters={k: label for k, (label, _) in search.PAPERWORK_FILTERS.items()},
     )
 
 
@@ -110,6 +111,7 @@ def _render_form(form, program: Program, case, added_row: bool):
         added_row=added_row,
         in_force=in_force_for(case.village if case else current_user.region),
         check=case_check(case) if case else None,
+        emergency_days=emergency.paperwork_days(),
     )
 
 
@@ -136,6 +138,11 @@ def detail(case_id: int):
         decided_on=case.decided_at if case.status == CaseStatus.REJECTED else case.updated_at,
         deadline=decision_deadline(case),
         decision_days=decision_days(),
+        paperwork_deadline=emergency.paperwork_deadline(case),
+        paperwork_days=emergency.paperwork_days(),
+        paperwork_by=db.session.get(User, case.paperwork_done_by_id)
+        if case.paperwork_done_by_id
+        else None,
         check=case_check(case),
     )
 
@@ -195,6 +202,18 @@ def delete(case_id: int):
         return redirect(url_for("cases.detail", case_id=case_id))
     flash("已删除该草稿案件；删除记录保留在操作日志中", "success")
     return redirect(url_for("cases.index"))
+
+
+@bp.route("/cases/<int:case_id>/paperwork", methods=["POST"])
+@requires(Action.COMPLETE_PAPERWORK)
+def complete_paperwork(case_id: int):
+    try:
+        case = emergency.complete_paperwork(current_user, case_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"已确认 {case.reference} 的先行救助补办手续并审批", "success")
+    return redirect(url_for("cases.detail", case_id=case_id))
 
 
 @bp.route("/cases/<int:case_id>/history")

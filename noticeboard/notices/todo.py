@@ -5,11 +5,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 
 from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.cases.changes import pending_changes
 from noticeboard.cases.deadlines import decision_days, overdue_clause
+from noticeboard.cases.emergency import paperwork_days, paperwork_overdue, paperwork_pending
 from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case, Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
@@ -149,11 +150,46 @@ def workbench(user, today: date | None = None) -> Workbench:
             f"低保、特困申请应在录入后 {decision_days()} 个工作日内作出决定",
         )
     )
+    bench.tasks += _emergency_paperwork(user, today)
     if can(user, Action.ADMINISTER):
         bench.tasks += _holidays_to_enter(today)
     for source in TASK_SOURCES:
         bench.tasks += source(user)
     return bench
+
+
+def _emergency_paperwork(user, today: date) -> list[Task]:
+    """先行救助 past their paperwork deadline (everyone in the township sees them), and those
+    waiting for a reviewer's confirmation, counted in one query."""
+    overdue, pending = db.session.execute(
+        select(
+            func.count(case((paperwork_overdue(today), 1))),
+            func.count(case((paperwork_pending(), 1))),
+        )
+        .select_from(Case)
+        .join(Case.village)
+        .where(scope_clause(user), paperwork_pending())
+    ).one()
+    tasks = [
+        Task(
+            "逾期未补办手续的先行救助",
+            overdue,
+            "cases.index",
+            {"paperwork": "overdue"},
+            f"先行救助应在发放后 {paperwork_days()} 个工作日内补办手续并审批",
+        )
+    ]
+    if can(user, Action.COMPLETE_PAPERWORK):
+        tasks.append(
+            Task(
+                "待确认补办手续的先行救助",
+                pending,
+                "cases.index",
+                {"paperwork": "pending"},
+                "核对补办的材料后确认并审批",
+            )
+        )
+    return tasks
 
 
 def _holidays_to_enter(today: date) -> list[Task]:

@@ -25,6 +25,7 @@ STAFF_ROUTES = {
     "audit.index": {COUNTY, ADMIN},
     "cases.change": ANY,
     "cases.changes": ANY,
+    "cases.complete_paperwork": PUBLISHERS,
     "cases.confirm_change": PUBLISHERS,
     "cases.delete": EDITORS,
     "cases.detail": ANY,
