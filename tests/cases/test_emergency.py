@@ -27,15 +27,13 @@ DUE = date(2025, 10, 14)
 REASON = "住房失火，一家四口无处安身，乡镇先行发放"
 
 
-def _paid_first(world, factory, **overrides):
+def _paid_first(world, factory, user=None, **overrides):
     with travel(date(2025, 10, 1)):
         return factory.case(
-            world.clerk_a,
+            user or world.clerk_a,
             Program.LINSHI,
             world.village_a,
-            paid_on=str(PAID),
-            emergency_reason=REASON,
-            **overrides,
+            **({"paid_on": str(PAID), "emergency_reason": REASON} | overrides),
         )
 
 
@@ -46,14 +44,7 @@ def _task(user, label, day):
 
 def test_only_an_emergency_payment_already_made_is_paid_first(world, factory):
     with pytest.raises(ValidationFailed) as error:
-        factory.case(
-            world.clerk_a,
-            Program.LINSHI,
-            world.village_a,
-            linshi_type="expenditure",
-            paid_on="",
-            emergency_reason=REASON,
-        )
+        _paid_first(world, factory, linshi_type="expenditure", paid_on="")
     assert error.value.errors["emergency_reason"][0].startswith(
         "先行救助理由：先行救助只适用于急难型"
     )
@@ -123,14 +114,7 @@ def test_a_reviewer_who_did_not_enter_it_confirms_the_paperwork(app, world, fact
 
 
 def test_the_entering_administrator_may_not_confirm_it_too(world, factory):
-    with travel(date(2025, 10, 1)):
-        case = factory.case(
-            world.admin,
-            Program.LINSHI,
-            world.village_a,
-            paid_on=str(PAID),
-            emergency_reason=REASON,
-        )
+    case = _paid_first(world, factory, world.admin)
     with pytest.raises(Forbidden, match="审核与经办不能是同一人"):
         emergency.complete_paperwork(world.admin, case.id)
 
