@@ -228,3 +228,19 @@ def test_flask_settings_show_prints_the_column_setting(app, world):
     update_notice_settings(world.admin, world.county, world.county.phone, "inherit", "", "online")
     result = runner.invoke(args=["settings", "show", "--region", "示范县"])
     assert "near_relatives.column = online" in result.output
+
+
+def test_the_administrator_sets_the_column_on_the_county_settings_page(app, world):
+    client = app.test_client()
+    login(client, world.admin.username)
+    url = f"/staff/admin/regions/{world.county.id}/settings"
+    assert "公示中的近亲属备案栏" in client.get(url).get_data(as_text=True)
+    township = f"/staff/admin/regions/{world.township_a.id}/settings"
+    assert "近亲属备案栏" not in client.get(township).get_data(as_text=True)
+    data = {"phone": world.county.phone, "working_day_notices": "inherit", "assessment_panel": ""}
+    saved = post_form(client, url, data | {"near_relative_column": "both"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert world.county.near_relatives_shown == NearRelativeColumn.BOTH
+    refused = post_form(client, url, data | {"near_relative_column": "everywhere"})
+    assert "近亲属备案栏：请由县/区从列表中选择" in refused.get_data(as_text=True)
