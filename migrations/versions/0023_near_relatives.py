@@ -80,7 +80,10 @@ def upgrade():
     with op.batch_alter_table("home_visits", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_home_visits_case_id"), ["case_id"], unique=False)
 
-    with op.batch_alter_table("regions", schema=None) as batch_op:
+    # SQLite recreates the table: keep its AUTOINCREMENT (ids never reused, 0005).
+    with op.batch_alter_table(
+        "regions", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.add_column(sa.Column("near_relative_column", sa.String(length=10), nullable=True))
         batch_op.create_check_constraint(
             "near_relative_column_known",
@@ -90,8 +93,11 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("regions", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_regions_near_relative_column_known", type_="check")
+    # SQLite recreates the table: keep its AUTOINCREMENT (ids never reused, 0005).
+    with op.batch_alter_table(
+        "regions", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
+        batch_op.drop_constraint(op.f("ck_regions_near_relative_column_known"), type_="check")
         batch_op.drop_column("near_relative_column")
     op.drop_table("home_visits")
     op.drop_table("near_relatives")

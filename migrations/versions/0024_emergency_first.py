@@ -53,8 +53,8 @@ def downgrade():
     with op.batch_alter_table(
         "cases", schema=None, table_kwargs={"sqlite_autoincrement": True}
     ) as batch_op:
-        batch_op.drop_constraint("ck_cases_paperwork_after_emergency", type_="check")
-        batch_op.drop_constraint("ck_cases_emergency_first_paid", type_="check")
+        batch_op.drop_constraint(op.f("ck_cases_paperwork_after_emergency"), type_="check")
+        batch_op.drop_constraint(op.f("ck_cases_emergency_first_paid"), type_="check")
         batch_op.drop_constraint("fk_cases_paperwork_done_by_id_users", type_="foreignkey")
         batch_op.drop_column("paperwork_done_by_id")
         batch_op.drop_column("paperwork_done_at")
