@@ -80,6 +80,10 @@ def settings_command(action, region_path):
         click.echo(f"holidays.{year} = {source.value}  # {source.label}")
     path = dibao_termination(county.id)
     click.echo(f"termination.dibao = {path.value}  # {path.label}（特困一律先终止公示）")
+    column = county.near_relatives_shown
+    click.echo(f"near_relatives.column = {column.value}  # 公示中的近亲属备案栏：{column.label}")
+    days = current_app.config["EMERGENCY_PAPERWORK_WORKING_DAYS"]
+    click.echo(f"emergency.paperwork_working_days = {days}  # 先行救助发放后补办手续的工作日数")
 
 
 @click.command("analyze")

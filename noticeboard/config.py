@@ -94,6 +94,8 @@ class Config:
     REFUSAL_LETTER_WORKING_DAYS = int(os.environ.get("REFUSAL_LETTER_WORKING_DAYS", "3"))
     # Working days from an upheld objection to a 特困 case's new notice (notices/deadlines.py).
     RENOTICE_WORKING_DAYS = int(os.environ.get("RENOTICE_WORKING_DAYS", "15"))
+    # Working days after a 先行救助 payment to complete its paperwork (cases/emergency.py).
+    EMERGENCY_PAPERWORK_WORKING_DAYS = int(os.environ.get("EMERGENCY_PAPERWORK_WORKING_DAYS", "5"))
     # Render each published notice's board copy (A4) in the job worker right after it is
     # published, so a batch print of a county only merges stored PDFs (printing/prerender.py).
     PRERENDER_PDFS = os.environ.get("PRERENDER_PDFS", "1") not in ("0", "false", "no", "")

@@ -15,7 +15,7 @@ from stdnum.cn import ric
 
 from noticeboard.accounts.roles import Role
 from noticeboard.accounts.services import create_user
-from noticeboard.cases import changes
+from noticeboard.cases import changes, relatives
 from noticeboard.cases import services as cases
 from noticeboard.cases.lifecycle import activate_due, terminate_case
 from noticeboard.cases.models import (
@@ -203,6 +203,8 @@ class _Story:
         self.termination_in_notice()
         self.standards_and_reviews()
         self.delegated_to_townships()
+        self.near_relative_waiting_for_visit()
+        self.emergency_paid_first()
 
     def approved_with_history(self) -> None:
         """Notices that ended weeks ago, approved by the county: standing rosters, one of them
@@ -378,6 +380,39 @@ class _Story:
         set_confirmers(
             self.county, county_id_of(self.county.region), {"dibao": "county", "tekun": "township"}
         )
+
+    def near_relative_waiting_for_visit(self) -> None:
+        """近亲属备案: a 红星村 household whose head is the brother of a village committee
+        member; its notice ended, and it waits in the county's queue for the home visit
+        (入户核查). The printed notice shows the 近亲属备案 column (the county's default)."""
+        village = self.villages["红星村"]
+        case = self.new_case(village, Program.DIBAO, _dibao_data(village, self.rng, self.used_ids))
+        self.pools[("红星村", Program.DIBAO)].remove(case)
+        clerk, _ = self.staff("红星村")
+        registration = {
+            "person_name": case.applicant_name,
+            "staff_name": "李明华",
+            "post": "committee",
+            "workplace": "红星村村委会委员",
+            "relation": "兄弟姐妹",
+        }
+        relatives.register_near_relative(clerk, case.id, registration)
+        self.notice("红星村", Program.DIBAO, [case], 9)
+
+    def emergency_paid_first(self) -> None:
+        """先行救助: a 东风村 family whose house burnt down, paid by 新店镇 three weeks ago; its
+        paperwork is overdue on the township's 工作台 (three weeks is past the five working
+        days even across the Spring Festival)."""
+        village = self.villages["东风村"]
+        data = _linshi_data(village, self.rng, self.used_ids, self.today - timedelta(days=21))
+        data |= {
+            "linshi_type": "emergency",
+            "reason_category": "火灾",
+            "amount": "3000.00",
+            "emergency_reason": "住房夜间失火，一家四口无处安身，经镇分管领导同意先行发放",
+        }
+        clerk, _ = self.staff("东风村")
+        cases.create_case(clerk, Program.LINSHI, data)
 
     def standards_and_reviews(self) -> None:
         """The county's standards history (each entered by one county officer and confirmed

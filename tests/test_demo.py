@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from noticeboard.accounts.models import Role, User
+from noticeboard.cases import relatives
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import ValidationFailed
@@ -24,6 +25,7 @@ from noticeboard.notices.models import (
 from noticeboard.notices.periods import days_left
 from noticeboard.notices.rosters import ROSTER_REASONS, roster_versions
 from noticeboard.notices.state import NoticeState
+from noticeboard.notices.todo import workbench
 from noticeboard.regions.models import Region, RegionLevel
 
 
@@ -281,3 +283,37 @@ def test_demo_shows_a_tekun_termination_notice_in_force_public_and_masked(demo, 
     assert terminations.termination_queue(users["reviewer2"]) == ([], [])  # published it
     result = demo[0].invoke(args=["settings", "show", "--region", "示范县"])
     assert "termination.dibao = immediate" in result.output
+
+
+def test_demo_has_a_near_relative_case_waiting_for_its_home_visit(demo):
+    """红星村: registered (近亲属备案), its notice ended, blocked in the county's queue until the
+    county records the home visit; the printed notice carries the column, the online one not."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    blocked = approval.approval_queue(users["county"])[1]
+    waiting = [s for s in blocked if s.blocker == relatives.HOME_VISIT_NEEDED]
+    assert len(waiting) == 1
+    case = db.session.get(Case, waiting[0].case_id)
+    assert case.village.name == "红星村" and case.near_relatives and not case.home_visits
+    notice = waiting[0].notice
+    board = snapshots.snapshot_of(notice, "board")
+    assert board["rows"][0]["near_relative"] == "是"
+    assert "near_relative" not in notice.snapshot_online
+    relatives.record_home_visit(
+        users["county"],
+        case.id,
+        {"visited_on": str(local_today()), "visitors": "陈科长", "finding": "与申报一致"},
+    )
+    assert approval.approve_case(users["county"], case.id).status == CaseStatus.APPROVED
+
+
+def test_demo_has_an_overdue_emergency_payment_on_the_townships_dashboard(demo):
+    """东风村: a 先行救助 paid three weeks ago, its paperwork overdue on 新店镇's 工作台 (and
+    not on 城关街道's); the reviewer's 工作台 offers its confirmation."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+
+    def count(username, label):
+        return next(t.count for t in workbench(users[username]).tasks if t.label == label)
+
+    assert count("clerk", "逾期未补办手续的先行救助") == 1
+    assert count("clerk2", "逾期未补办手续的先行救助") == 0
+    assert count("reviewer", "待确认补办手续的先行救助") == 1

@@ -7,14 +7,14 @@ the household then, and nobody can say more now; leaving them empty would list e
 refusal as late.
 
 Revision ID: 0025_refusal_letters
-Revises: 0022_termination_notices
+Revises: 0024_emergency_first
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_refusal_letters"
-down_revision = "0022_termination_notices"
+down_revision = "0024_emergency_first"
 branch_labels = None
 depends_on = None
 

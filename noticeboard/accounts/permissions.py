@@ -35,6 +35,11 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.CONFIRM_STANDARD: frozenset({Role.COUNTY, Role.ADMIN}),
     Action.RECORD_REVIEW: frozenset({Role.CLERK, Role.ADMIN}),
     Action.RECORD_REFUSAL_LETTER: frozenset({Role.CLERK, Role.REVIEWER, Role.ADMIN}),
+    # The county visits, even where it delegates the decision to the township
+    # (《最低生活保障审核确认办法》Art. 20): the visit checks the township's own people.
+    Action.RECORD_HOME_VISIT: frozenset({Role.COUNTY, Role.ADMIN}),
+    # 先行救助 is paid by the township, which then approves it after the fact.
+    Action.COMPLETE_PAPERWORK: frozenset({Role.REVIEWER, Role.ADMIN}),
 }
 REFUSALS: dict[Action, str] = {
     Action.EDIT_CASES: "只有乡镇经办人可以录入或修改案件",
@@ -56,6 +61,8 @@ REFUSALS: dict[Action, str] = {
     Action.CONFIRM_STANDARD: "只有县级民政可以确认保障标准调整",
     Action.RECORD_REVIEW: "只有乡镇经办人可以登记定期核查",
     Action.RECORD_REFUSAL_LETTER: "不予确认的书面告知由乡镇（街道）工作人员登记",
+    Action.RECORD_HOME_VISIT: "入户核查由县级民政部门登记",
+    Action.COMPLETE_PAPERWORK: "只有乡镇审核人可以确认先行救助补办手续",
 }
 # Maker/checker: whoever made a thing is not the one who lets it through.
 MAKER_CHECKED = {
@@ -64,6 +71,7 @@ MAKER_CHECKED = {
     Action.CONFIRM_CASE_CHANGE: "审核与经办不能是同一人：请由另一位审核人确认您提交的变更",
     Action.CONFIRM_IMPORT: "审核与经办不能是同一人：请由另一位审核人确认您上传的名单",
     Action.CONFIRM_STANDARD: "录入与确认不能是同一人：请由另一位县级民政工作人员确认您录入的标准",
+    Action.COMPLETE_PAPERWORK: "审核与经办不能是同一人：请由另一位审核人确认您录入的先行救助",
 }
 
 

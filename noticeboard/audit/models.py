@@ -55,6 +55,7 @@ FIELD_LABELS: dict[str, str] = {
     "phone": "监督电话",
     "working_day_notices": "公示期计算",
     "assessment_panel": "评议小组成员",
+    "near_relative_column": "公示中的近亲属备案栏",
     # Who confirms a county's cases (regions/delegation.py).
     "confirmer_dibao": "低保审核确认",
     "confirmer_tekun": "特困审核确认",

@@ -8,6 +8,7 @@ from wtforms import (
     FormField,
     HiddenField,
     StringField,
+    TextAreaField,
 )
 
 from noticeboard.cases.models import (
@@ -15,9 +16,11 @@ from noticeboard.cases.models import (
     DIBAO_CATEGORIES,
     LINSHI_REASONS,
     LINSHI_TYPES,
+    NEAR_RELATIONS,
     RELATIONS,
     SELF_CARE_LEVELS,
     TEKUN_MODES,
+    NearRelativePost,
     Program,
 )
 from noticeboard.core.forms import BLANK, choice_field
@@ -73,6 +76,7 @@ class LinshiForm(CaseForm):
     reason_category = choice_field("救助事由", choices=[BLANK, *((r, r) for r in LINSHI_REASONS)])
     amount = StringField("救助金额（元）")
     paid_on = StringField("发放日期", render_kw={"placeholder": "2026-11-05", "type": "date"})
+    emergency_reason = StringField("先行救助理由")
 
 
 FORMS = {Program.DIBAO: DibaoForm, Program.TEKUN: TekunForm, Program.LINSHI: LinshiForm}
@@ -97,3 +101,25 @@ def case_form(program: Program, villages, obj=None, formdata=None, extra_rows: i
         while len(form.members.entries) < wanted:
             form.members.append_entry()
     return form
+
+
+class SmallForm(FlaskForm):
+    def submitted(self) -> dict:
+        """The submitted values as the service expects them (no CSRF token)."""
+        return {k: v for k, v in self.data.items() if k != "csrf_token"}
+
+
+class NearRelativeForm(SmallForm):
+    """近亲属备案; `person_name` offers the case's applicant and members (set by the view)."""
+
+    person_name = choice_field("申请人或家庭成员")
+    staff_name = StringField("工作人员或村（居）委会成员姓名")
+    post = choice_field("身份", choices=[BLANK, *NearRelativePost.choices()])
+    workplace = StringField("单位及职务")
+    relation = choice_field("亲属关系", choices=[BLANK, *((r, r) for r in NEAR_RELATIONS)])
+
+
+class HomeVisitForm(SmallForm):
+    visited_on = StringField("入户核查日期", render_kw={"type": "date"})
+    visitors = StringField("核查人员")
+    finding = TextAreaField("核查情况", render_kw={"rows": 3})

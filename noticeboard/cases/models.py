@@ -92,6 +92,17 @@ LINSHI_REASONS = (
 RELATIONS = ("配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "其他")
 
 
+# 近亲属 as the Civil Code counts them (民法典第一千零四十五条).
+NEAR_RELATIONS = ("配偶", "父母", "子女", "兄弟姐妹", "祖父母", "外祖父母", "孙子女", "外孙子女")
+
+
+class NearRelativePost(LabelledStrEnum):
+    """Whose near relative the applicant or a member is (《最低生活保障审核确认办法》Art. 11)."""
+
+    STAFF = "staff", "社会救助经办人员"
+    COMMITTEE = "committee", "村（居）民委员会成员"
+
+
 # Names of case fields as staff read them, for forms, the audit log and messages.
 CASE_FIELD_LABELS = {
     "status": "状态",
@@ -121,6 +132,15 @@ CASE_FIELD_LABELS = {
     "benefit_start": "享受起始",
     "closing_reason": "原因",
     "refusal_told_on": "书面告知日期",
+    "emergency_reason": "先行救助理由",
+    "person_name": "申请人或家庭成员",
+    "staff_name": "工作人员或村（居）委会成员姓名",
+    "post": "身份",
+    "workplace": "单位及职务",
+    "relation": "亲属关系",
+    "visited_on": "入户核查日期",
+    "visitors": "核查人员",
+    "finding": "核查情况",
 }
 register_field_labels(CASE_FIELD_LABELS)
 
@@ -149,6 +169,16 @@ class Case(db.Model):
             "program != 'linshi' OR (linshi_type IS NOT NULL AND amount > 0"
             " AND reason_category IS NOT NULL)",
             name="linshi_fields",
+        ),
+        # 先行救助 is a 临时救助 already paid; its paperwork is completed only after that.
+        CheckConstraint(
+            "emergency_reason IS NULL OR (program = 'linshi' AND paid_on IS NOT NULL)",
+            name="emergency_first_paid",
+        ),
+        CheckConstraint(
+            "(paperwork_done_at IS NULL) = (paperwork_done_by_id IS NULL)"
+            " AND (paperwork_done_at IS NULL OR emergency_reason IS NOT NULL)",
+            name="paperwork_after_emergency",
         ),
         # Statistics: 临时救助 paid in a month, and cases approved in a month, without
         # reading every case of the county.
@@ -193,6 +223,11 @@ class Case(db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Money)
     paid_on: Mapped[date | None] = mapped_column(Date)
     reason_category: Mapped[str | None] = mapped_column(String(20))
+    # 先行救助: paid first in an emergency, with the reason; the paperwork and the township's
+    # approval follow within EMERGENCY_PAPERWORK_WORKING_DAYS (cases/emergency.py).
+    emergency_reason: Mapped[str | None] = mapped_column(String(200))
+    paperwork_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paperwork_done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # Reviewed every six months instead of twelve: irregular income or members able to
     # work (《最低生活保障审核确认办法》第三十一条).
@@ -220,6 +255,13 @@ class Case(db.Model):
         back_populates="case", cascade="all, delete-orphan", order_by="CaseMember.position"
     )
 
+    near_relatives: Mapped[list["NearRelative"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="NearRelative.id"
+    )
+    home_visits: Mapped[list["HomeVisit"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="HomeVisit.visited_on"
+    )
+
     # Optimistic locking: every UPDATE checks the version it read, so a second editor working
     # from an older copy fails instead of overwriting the first one's save.
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
@@ -228,6 +270,11 @@ class Case(db.Model):
     def _keep_reversed(self, _key, value: str) -> str:
         self.applicant_id_reversed = value[::-1] if value else None
         return value
+
+    @property
+    def makers(self) -> set[int]:
+        """Who entered the case: never the one who confirms its 先行救助 paperwork."""
+        return {self.created_by_id}
 
     @property
     def listed_amount(self) -> Decimal | None:
@@ -269,6 +316,50 @@ class CaseMember(db.Model):
     def _keep_reversed(self, _key, value: str) -> str:
         self.id_number_reversed = value[::-1] if value else None
         return value
+
+
+class NearRelative(db.Model):
+    """近亲属备案: the applicant or a member is a near relative of social-assistance staff or
+    of a village/community committee member. Registered separately, never published (a
+    notice shows at most that the case is registered, where the county chooses)."""
+
+    __tablename__ = "near_relatives"
+    __table_args__ = (
+        CheckConstraint(
+            "relation IN (" + ", ".join(f"'{r}'" for r in NEAR_RELATIONS) + ")",
+            name="relation_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # The applicant or the member who is the relative.
+    person_name: Mapped[str] = mapped_column(String(80))
+    staff_name: Mapped[str] = mapped_column(String(80))
+    post: Mapped[NearRelativePost] = mapped_column(StrEnumColumn(NearRelativePost, 10))
+    workplace: Mapped[str] = mapped_column(String(60))
+    relation: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="near_relatives")
+
+
+class HomeVisit(db.Model):
+    """入户核查 by the county of a case with a near-relative registration, before anyone
+    decides it (《最低生活保障审核确认办法》Art. 20)."""
+
+    __tablename__ = "home_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    visitors: Mapped[str] = mapped_column(String(100))
+    finding: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="home_visits")
 
 
 class ProgramLimit(db.Model):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
+from noticeboard.cases import emergency
 from noticeboard.cases.deadlines import overdue_clause, refusal_letter_overdue_clause
 from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.cases.name_grams import cases_named
@@ -20,6 +21,13 @@ def villages_for(user) -> list[Region]:
     return regions_in_scope(user, RegionLevel.VILLAGE)
 
 
+# The list's 先行救助 filter: its label and the SQL condition (cases/emergency.py).
+PAPERWORK_FILTERS = {
+    "pending": ("待补办手续", emergency.paperwork_pending),
+    "overdue": ("逾期未补办手续", emergency.paperwork_overdue),
+}
+
+
 @dataclass
 class CaseFilter:
     program: str | None = None
@@ -28,6 +36,7 @@ class CaseFilter:
     q: str | None = None
     anywhere: bool = False  # look for an ID part anywhere in IDs, not only at their end
     overdue: str | None = None  # a key of OVERDUE_FILTERS: past which deadline
+    paperwork: str | None = None  # 先行救助 whose paperwork is pending or overdue
 
 
 # Deadlines a case can be past (cases.index?overdue=…), with the list's heading for each;
@@ -50,6 +59,7 @@ def filter_from_args(args) -> CaseFilter:
         status=args.get("status") if args.get("status") in set(CaseStatus) else None,
         q=args.get("q", "")[:40],
         overdue=args.get("overdue") if args.get("overdue") in OVERDUE_FILTERS else None,
+        paperwork=args.get("paperwork") if args.get("paperwork") in PAPERWORK_FILTERS else None,
     )
 
 
@@ -63,6 +73,8 @@ def case_query(user, filters: CaseFilter) -> Select:
         query = query.where(Case.status == filters.status)
     if filters.overdue:
         query = query.where(OVERDUE_FILTERS[filters.overdue][1]())
+    if filters.paperwork:
+        query = query.where(PAPERWORK_FILTERS[filters.paperwork][1]())
     if q := (filters.q or "").strip():
         if (reference := _case_reference(q)) is not None:
             program, number = reference
@@ -123,6 +135,6 @@ def list_cases(user, filters: CaseFilter, page: int = 1, per_page: int = 50):
         query.order_by(Case.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
-        .options(selectinload(Case.village))
+        .options(selectinload(Case.village), selectinload(Case.near_relatives))
     ).all()
     return rows, total

@@ -109,6 +109,7 @@ def audit_view(case: Case) -> dict:
         "amount": case.amount,
         "paid_on": case.paid_on,
         "reason_category": case.reason_category,
+        "emergency_reason": case.emergency_reason,
         "benefit_start": case.benefit_start,
         "closing_reason": case.closing_reason,
         "members": [
@@ -198,7 +199,7 @@ FORM_FIELDS = {
         "care_amount",
         "amount_override_reason",
     ),
-    Program.LINSHI: ("linshi_type", "reason_category", "amount", "paid_on"),
+    Program.LINSHI: ("linshi_type", "reason_category", "amount", "paid_on", "emergency_reason"),
 }
 
 
@@ -273,6 +274,10 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
         raise DomainError(f"该案件{case.status.label}，不能修改")
     values, members = clean_case(user, case.program, data, case.id)
     _check_village_change(case, values["village_id"])
+    if case.paperwork_done_at is not None and not values.get("emergency_reason"):
+        raise ValidationFailed(
+            {"emergency_reason": ["先行救助理由：该先行救助已补办手续并审批，理由不能清空"]}
+        )
     before = audit_view(case)
     apply_values(case, values, members)
     after = audit_view(case)

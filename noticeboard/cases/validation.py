@@ -206,6 +206,7 @@ def clean_case_data(
             errors, "amount", clean_amount, data.get("amount"), "救助金额", limit
         )
         values["paid_on"] = _check(errors, "paid_on", clean_paid_on, data.get("paid_on"))
+        values["emergency_reason"] = _emergency_reason(data, values, errors)
     if village is not None and program != Program.LINSHI:
         if in_force is None:
             in_force = in_force_for(village)
@@ -213,6 +214,24 @@ def clean_case_data(
     if errors:
         raise ValidationFailed(errors)
     return values, members
+
+
+def _emergency_reason(data: dict, values: dict, errors: dict) -> str | None:
+    """先行救助: an emergency 临时救助 the township paid before the paperwork, with the reason."""
+    reason = (data.get("emergency_reason") or "").strip()
+    if not reason:
+        return None
+    if not 2 <= len(reason) <= 200:
+        errors.setdefault("emergency_reason", []).append("先行救助理由：请写明（2 至 200 字）")
+    if data.get("linshi_type") != "emergency":
+        errors.setdefault("emergency_reason", []).append(
+            "先行救助理由：先行救助只适用于急难型临时救助，请将救助类型选为急难型，或清空此项"
+        )
+    if values.get("paid_on") is None and "paid_on" not in errors:
+        errors.setdefault("paid_on", []).append(
+            "发放日期：先行救助是已先行发放的救助，请填写发放日期"
+        )
+    return reason
 
 
 def _optional_amount(value, label: str) -> Decimal | None:

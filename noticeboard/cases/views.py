@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from noticeboard.accounts.models import User
 from noticeboard.cases import changes as case_changes
-from noticeboard.cases import search, services
+from noticeboard.cases import emergency, relatives, search, services
 from noticeboard.cases.deadlines import (
     decision_days,
     decision_deadline,
@@ -13,7 +13,7 @@ from noticeboard.cases.deadlines import (
     refusal_days,
     refusal_letter_deadline,
 )
-from noticeboard.cases.forms import case_form
+from noticeboard.cases.forms import HomeVisitForm, NearRelativeForm, case_form
 from noticeboard.cases.lifecycle import can_terminate
 from noticeboard.cases.models import (
     DIBAO_AREAS,
@@ -74,6 +74,7 @@ def index():
         programs=list(Program),
         statuses=list(CaseStatus),
         overdue_filters=search.OVERDUE_FILTERS,
+        paperwork_filters={k: label for k, (label, _) in search.PAPERWORK_FILTERS.items()},
     )
 
 
@@ -118,6 +119,7 @@ def _render_form(form, program: Program, case, added_row: bool):
         added_row=added_row,
         in_force=in_force_for(case.village if case else current_user.region),
         check=case_check(case) if case else None,
+        emergency_days=emergency.paperwork_days(),
     )
 
 
@@ -158,6 +160,11 @@ def _render_detail(case, revealed: bool):
         other_deadlines=other_deadlines(case),
         refusal_days=refusal_days(),
         decision_days=decision_days(),
+        paperwork_deadline=emergency.paperwork_deadline(case),
+        paperwork_days=emergency.paperwork_days(),
+        paperwork_by=db.session.get(User, case.paperwork_done_by_id)
+        if case.paperwork_done_by_id
+        else None,
         check=case_check(case),
         revealed=revealed,
     )
@@ -236,10 +243,70 @@ def refusal_letter(case_id: int):
     return redirect(url_for("cases.detail", case_id=case_id, _anchor="refusal-letter"))
 
 
+@bp.route("/cases/<int:case_id>/paperwork", methods=["POST"])
+@requires(Action.COMPLETE_PAPERWORK)
+def complete_paperwork(case_id: int):
+    try:
+        case = emergency.complete_paperwork(current_user, case_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"已确认 {case.reference} 的先行救助补办手续并审批", "success")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
 @bp.route("/cases/<int:case_id>/history")
 def history(case_id: int):
     entries = services.case_history(current_user, case_id)
     return render_template("cases/history.html", entries=entries, case_id=case_id)
+
+
+def _render_near_relatives(case, form=None, visit_form=None):
+    form = form or NearRelativeForm(formdata=None)
+    form.person_name.choices = [("", "请选择"), *((n, n) for n in relatives.household_names(case))]
+    return render_template(
+        "cases/near_relatives.html",
+        case=case,
+        form=form,
+        visit_form=visit_form or HomeVisitForm(formdata=None),
+        open_for_registration=case.status in relatives.OPEN_FOR_REGISTRATION,
+    )
+
+
+@bp.route("/cases/<int:case_id>/near-relatives")
+def near_relatives(case_id: int):
+    """近亲属备案 of a case, and the county's 入户核查 of it."""
+    return _render_near_relatives(services.get_case(current_user, case_id))
+
+
+@bp.route("/cases/<int:case_id>/near-relatives/new", methods=["POST"])
+@requires(Action.EDIT_CASES)
+def register_near_relative(case_id: int):
+    return _saved_on_near_relatives(
+        case_id, NearRelativeForm(), relatives.register_near_relative, "form", "近亲属备案"
+    )
+
+
+@bp.route("/cases/<int:case_id>/home-visit", methods=["POST"])
+@requires(Action.RECORD_HOME_VISIT)
+def home_visit(case_id: int):
+    return _saved_on_near_relatives(
+        case_id, HomeVisitForm(), relatives.record_home_visit, "visit_form", "入户核查"
+    )
+
+
+def _saved_on_near_relatives(case_id: int, form, save, form_name: str, what: str):
+    """One of the near-relatives page's forms posted: saved, or the page with its errors."""
+    case = services.get_case(current_user, case_id)
+    if form.validate():
+        try:
+            save(current_user, case_id, form.submitted())
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash(f"已登记 {case.reference} 的{what}", "success")
+            return redirect(url_for("cases.near_relatives", case_id=case_id))
+    return _render_near_relatives(services.get_case(current_user, case_id), **{form_name: form})
 
 
 @bp.route("/admin/limits", methods=["GET", "POST"])

@@ -34,6 +34,8 @@ class Action(enum.StrEnum):
     CONFIRM_STANDARD = "confirm_standard"  # object: the standard (not by who entered it)
     RECORD_REVIEW = "record_review"  # 定期核查 of a case
     RECORD_REFUSAL_LETTER = "record_refusal_letter"  # 不予确认书面告知, by the township
+    RECORD_HOME_VISIT = "record_home_visit"  # 入户核查 of a case with 近亲属备案
+    COMPLETE_PAPERWORK = "complete_paperwork"  # object: a 先行救助 (not by who entered it)
 
 
 def refusal(user, action: Action, obj=None) -> str | None:

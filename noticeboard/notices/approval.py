@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from noticeboard.accounts.permissions import DECIDER_IS_MAKER, decidable_programs
 from noticeboard.cases.lifecycle import set_case_status
 from noticeboard.cases.models import Case, CaseStatus
+from noticeboard.cases.relatives import HOME_VISIT_NEEDED, waiting_for_home_visit
 from noticeboard.cases.services import get_case
 from noticeboard.core.dates import first_of_next_month, local_today
 from noticeboard.core.errors import DomainError, Forbidden
@@ -59,11 +60,13 @@ def approval_states(cases: Select, today: date | None = None) -> list[ApprovalSt
             .distinct()
         )
     )
+    unvisited = waiting_for_home_visit(ids)
     return [
         ApprovalState(
             case_id,
             latest.get(case_id),
-            _blocker(status, latest.get(case_id), case_id in open_ids, today),
+            _blocker(status, latest.get(case_id), case_id in open_ids, today)
+            or (HOME_VISIT_NEEDED if case_id in unvisited else None),
         )
         for case_id, status in rows
     ]
@@ -73,7 +76,9 @@ def with_cases(states: list[ApprovalState]) -> list[ApprovalState]:
     """The same states, each with its case (and village) loaded, in one query."""
     ids = [s.case_id for s in states]
     cases = db.session.scalars(
-        select(Case).where(Case.id.in_(ids)).options(selectinload(Case.village))
+        select(Case)
+        .where(Case.id.in_(ids))
+        .options(selectinload(Case.village), selectinload(Case.near_relatives))
     )
     by_id = {case.id: case for case in cases}
     for state in states:

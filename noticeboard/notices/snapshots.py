@@ -20,6 +20,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from noticeboard.audit import services as audit
 from noticeboard.audit.models import register_field_labels, register_references
 from noticeboard.cases.models import DIBAO_AREAS, LINSHI_TYPES, TEKUN_MODES, Case, Program
+from noticeboard.cases.relatives import registered_cases
 from noticeboard.core.dates import CHINA
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.logging import redact
@@ -208,6 +209,12 @@ def build_snapshot(notice: Notice, cases: list[Case], channel: Channel) -> dict:
     # The category column is shown only where the township uses categories (分类施保).
     if not any(row.get("category") for row in rows):
         columns = [c for c in columns if c["key"] != "category"]
+    # 近亲属备案: only the mark, where the county chooses; never who or which relation.
+    if region.near_relatives_shown.shown_on(channel):
+        registered = registered_cases([c.id for c in cases]) if cases else set()
+        for case, row in zip(cases, rows, strict=True):
+            row["near_relative"] = "是" if case.id in registered else ""
+        columns.append({"key": "near_relative", "label": "近亲属备案"})
     panel = (township.assessment_panel or "").split("\n") if township.assessment_panel else []
     return {
         "schema": SCHEMA,

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 
 from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.audit.access import recent_alerts
@@ -16,7 +16,14 @@ from noticeboard.cases.deadlines import (
     refusal_days,
     refusal_letter_overdue_clause,
 )
-from noticeboard.cases.models import NOTICE_PROGRAMS, NOTICEABLE_STATUSES, Case, Program
+from noticeboard.cases.emergency import paperwork_days, paperwork_overdue, paperwork_pending
+from noticeboard.cases.models import (
+    NOTICE_PROGRAMS,
+    NOTICEABLE_STATUSES,
+    Case,
+    CaseStatus,
+    Program,
+)
 from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
 from noticeboard.extensions import db
@@ -157,6 +164,7 @@ def workbench(user, today: date | None = None) -> Workbench:
         )
     )
     bench.tasks += _late_after_decisions(user, today)
+    bench.tasks += _emergency_paperwork(user, today)
     if can(user, Action.ADMINISTER):
         bench.tasks += _holidays_to_enter(today)
     if can(user, Action.READ_AUDIT_LOG):
@@ -177,30 +185,68 @@ def workbench(user, today: date | None = None) -> Workbench:
 
 def _late_after_decisions(user, today: date) -> list[Task]:
     """Refusals not told in writing in time, and 特困 cases not noticed again in time after
-    an upheld objection: counted in the user's scope, like the overdue applications."""
-
-    def late(clause) -> int:
-        return db.session.scalar(
-            select(func.count()).select_from(Case).join(Case.village)
-            .where(scope_clause(user), clause)
-        )  # fmt: skip
-
+    an upheld objection: counted in the user's scope in one query, among the refused and
+    re-investigated cases only."""
+    letter, renotice = db.session.execute(
+        select(
+            func.count(case((refusal_letter_overdue_clause(today), 1))),
+            func.count(case((renotice_overdue_clause(today), 1))),
+        )
+        .select_from(Case)
+        .join(Case.village)
+        .where(scope_clause(user))
+        .where(Case.status.in_((CaseStatus.REJECTED, CaseStatus.INVESTIGATING)))
+    ).one()
     return [
         Task(
             "不予确认后未按时书面告知",
-            late(refusal_letter_overdue_clause(today)),
+            letter,
             "cases.index",
             {"overdue": "letter"},
             f"应在决定后 {refusal_days()} 个工作日内书面告知申请人并说明理由",
         ),
         Task(
             "异议成立后未按时重新公示",
-            late(renotice_overdue_clause(today)),
+            renotice,
             "cases.index",
             {"overdue": "renotice"},
             f"特困：异议成立后 {renotice_days()} 个工作日内提出审核意见并重新公示",
         ),
     ]
+
+
+def _emergency_paperwork(user, today: date) -> list[Task]:
+    """先行救助 past their paperwork deadline (everyone in the township sees them), and those
+    waiting for a reviewer's confirmation, counted in one query."""
+    overdue, pending = db.session.execute(
+        select(
+            func.count(case((paperwork_overdue(today), 1))),
+            func.count(case((paperwork_pending(), 1))),
+        )
+        .select_from(Case)
+        .join(Case.village)
+        .where(scope_clause(user), paperwork_pending())
+    ).one()
+    tasks = [
+        Task(
+            "逾期未补办手续的先行救助",
+            overdue,
+            "cases.index",
+            {"paperwork": "overdue"},
+            f"先行救助应在发放后 {paperwork_days()} 个工作日内补办手续并审批",
+        )
+    ]
+    if can(user, Action.COMPLETE_PAPERWORK):
+        tasks.append(
+            Task(
+                "待确认补办手续的先行救助",
+                pending,
+                "cases.index",
+                {"paperwork": "pending"},
+                "核对补办的材料后确认并审批",
+            )
+        )
+    return tasks
 
 
 def _holidays_to_enter(today: date) -> list[Task]:

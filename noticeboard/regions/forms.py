@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from noticeboard.regions.models import Confirmer, RegionLevel, TerminationPath
+from noticeboard.regions.models import Confirmer, NearRelativeColumn, RegionLevel, TerminationPath
 from noticeboard.regions.services import WORKING_DAY_CHOICES
 
 
@@ -22,6 +22,10 @@ class RegionSettingsForm(FlaskForm):
         "公示期计算", choices=WORKING_DAY_CHOICES, validate_choice=False
     )
     assessment_panel = TextAreaField("评议小组成员", render_kw={"rows": 6})
+    # A county's only; a township's page leaves it out.
+    near_relative_column = SelectField(
+        "公示中的近亲属备案栏", choices=NearRelativeColumn.choices(), validate_choice=False
+    )
 
 
 class DelegationForm(FlaskForm):

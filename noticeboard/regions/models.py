@@ -23,6 +23,19 @@ class RegionLevel(LabelledStrEnum):
         return order[index + 1] if index + 1 < len(order) else None
 
 
+class NearRelativeColumn(LabelledStrEnum):
+    """Where a county's notices show the 近亲属备案 column (《最低生活保障审核确认办法》
+    Art. 11 leaves it to the county): by default on the printed board only."""
+
+    BOARD = "board", "仅张贴公示显示"
+    ONLINE = "online", "仅网上公示显示"
+    BOTH = "both", "张贴和网上公示均显示"
+    NONE = "none", "均不显示"
+
+    def shown_on(self, channel: str) -> bool:
+        return self == NearRelativeColumn.BOTH or self.value == str(channel)
+
+
 class Region(db.Model):
     """One node of the region tree.
 
@@ -48,6 +61,10 @@ class Region(db.Model):
     working_day_notices: Mapped[bool | None] = mapped_column(Boolean)
     # Members of the township's assessment panel (评议小组), one per line; None: no panel.
     assessment_panel: Mapped[str | None] = mapped_column(Text)
+    # A county's choice; None: NearRelativeColumn.BOARD.
+    near_relative_column: Mapped[NearRelativeColumn | None] = mapped_column(
+        StrEnumColumn(NearRelativeColumn, 10)
+    )
 
     parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Region"]] = relationship(back_populates="parent", order_by="Region.name")
@@ -76,6 +93,12 @@ class Region(db.Model):
                 return value
             node = node.parent
         return None
+
+    @property
+    def near_relatives_shown(self) -> NearRelativeColumn:
+        """The county's choice of where the 近亲属备案 column is shown."""
+        county = self.ancestor(RegionLevel.COUNTY)
+        return county.near_relative_column or NearRelativeColumn.BOARD
 
     def contains(self, other: "Region") -> bool:
         return other.path.startswith(self.path)

@@ -6,7 +6,7 @@ from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.validation import FieldError, clean_name, clean_phone, parse_id
 from noticeboard.extensions import db
-from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.models import NearRelativeColumn, Region, RegionLevel
 from noticeboard.regions.scope import scope_clause
 from noticeboard.regions.signals import notice_settings_changed
 
@@ -114,18 +114,28 @@ def regions_within(root: Region | None, level: RegionLevel | None = None) -> lis
 
 
 def _settings_view(region: Region) -> dict:
-    return {
+    view = {
         "phone": region.phone or "",
         "working_day_notices": WORKING_DAY_LABELS[region.working_day_notices],
         "assessment_panel": region.assessment_panel.split("\n") if region.assessment_panel else [],
     }
+    if region.level == RegionLevel.COUNTY:
+        view["near_relative_column"] = region.near_relatives_shown.label
+    return view
 
 
-def update_notice_settings(user, region: Region, phone, working_days, panel_text) -> Region:
+def update_notice_settings(
+    user, region: Region, phone, working_days, panel_text, near_relatives=None
+) -> Region:
     """Save what a township's (or county's) notices print: supervision phone, period mode,
-    assessment panel. Applies to notices published from now on; published ones are frozen."""
+    assessment panel, and for a county where the 近亲属备案 column shows (None: unchanged).
+    Applies to notices published from now on; published ones are frozen."""
     require(user, Action.ADMINISTER)
     errors: dict[str, list[str]] = {}
+    if near_relatives is not None and (
+        region.level != RegionLevel.COUNTY or near_relatives not in set(NearRelativeColumn)
+    ):
+        errors["near_relative_column"] = ["近亲属备案栏：请由县/区从列表中选择"]
     try:
         phone = clean_phone(phone, "监督电话")
     except FieldError as error:
@@ -146,6 +156,8 @@ def update_notice_settings(user, region: Region, phone, working_days, panel_text
     region.phone = phone
     region.working_day_notices = WORKING_DAY_VALUES[working_days]
     region.assessment_panel = "\n".join(names) or None
+    if near_relatives is not None:
+        region.near_relative_column = NearRelativeColumn(near_relatives)
     notice_settings_changed.send(region, user=user, before=before, after=_settings_view(region))
     db.session.commit()
     return region

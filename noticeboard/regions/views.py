@@ -59,8 +59,10 @@ def settings(region_id: int):
                 k for k, v in services.WORKING_DAY_VALUES.items() if v is region.working_day_notices
             ),
             "assessment_panel": region.assessment_panel or "",
+            "near_relative_column": region.near_relatives_shown.value,
         }
     )
+    county = region.level == RegionLevel.COUNTY
     if form.validate_on_submit():
         try:
             services.update_notice_settings(
@@ -69,6 +71,7 @@ def settings(region_id: int):
                 form.phone.data,
                 form.working_day_notices.data,
                 form.assessment_panel.data,
+                form.near_relative_column.data if county else None,
             )
         except DomainError as error:
             show_errors(form, error)
@@ -80,6 +83,7 @@ def settings(region_id: int):
         "regions/settings.html",
         region=region,
         form=form,
+        county=county,
         parent_mode=services.WORKING_DAY_LABELS[bool(inherited)],
     )
 

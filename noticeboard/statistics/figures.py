@@ -15,7 +15,15 @@ from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
 
-from noticeboard.cases.models import NOTICE_PROGRAMS, Case, CaseStatus, Program
+from noticeboard.cases.models import (
+    NOTICE_PROGRAMS,
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    HomeVisit,
+    NearRelative,
+    Program,
+)
 from noticeboard.core.dates import CHINA, first_of_next_month
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeKind, Objection, ObjectionOutcome
@@ -302,3 +310,25 @@ def trend(region: Region, last: date, months: int = 12) -> list[TrendPoint]:
         cell = points[month_number(paid_on)][Program.LINSHI]
         cell.add(Cell(1, 1, int(fen)))
     return [TrendPoint(month_start(m), points[m]) for m in numbers]
+
+
+@dataclass(frozen=True)
+class NearRelativeFigures:
+    """近亲属备案 cases of a region still open today, and those waiting for the home visit."""
+
+    registered: int
+    waiting_for_visit: int
+
+
+def near_relative_figures(region: Region) -> NearRelativeFigures:
+    visited = select(HomeVisit.case_id).where(HomeVisit.case_id == Case.id).exists()
+    registered = (
+        select(Case.id, visited.label("visited"))
+        .where(Case.village_id.in_(_villages_of(region)), Case.status.in_(OPEN_STATUSES))
+        .where(select(NearRelative.id).where(NearRelative.case_id == Case.id).exists())
+        .subquery()
+    )
+    total, visited_count = db.session.execute(
+        select(func.count(), func.count(case((registered.c.visited, 1)))).select_from(registered)
+    ).one()
+    return NearRelativeFigures(total, total - visited_count)

@@ -21,7 +21,12 @@ from noticeboard.statistics import (
 )
 from noticeboard.statistics.annual import annual_summary
 from noticeboard.statistics.charts import bar_chart
-from noticeboard.statistics.figures import fen_to_yuan, month_report, trend
+from noticeboard.statistics.figures import (
+    fen_to_yuan,
+    month_report,
+    near_relative_figures,
+    trend,
+)
 from noticeboard.statistics.periods import parse_month
 
 bp = Blueprint("statistics", __name__, url_prefix="/staff/statistics")
@@ -121,6 +126,7 @@ def index():
         trend_columns=tables.TREND_COLUMNS,
         trend_lines=tables.trend_lines(points),
         charts=trend_charts(points),
+        near_relatives=near_relative_figures(region),
         regions=_regions(),
         programs=list(Program),
     )

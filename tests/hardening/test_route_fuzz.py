@@ -58,6 +58,8 @@ FORM_NAMES = [
     "holidays", "workdays", "dibao", "tekun", "told_on",
     "income_per_person", "frequent_review", "amount_override_reason", "kind", "start_month",
     "note", "renotice_above",
+    "person_name", "staff_name", "post", "workplace", "relation", "visited_on", "visitors",
+    "finding", "emergency_reason", "paperwork",
 ]  # fmt: skip
 ROLES = ["anonymous", "clerk", "reviewer", "county", "admin"]
 NOT_WALKED = {"static", "accounts.logout"}  # logout ends the session the walk runs in

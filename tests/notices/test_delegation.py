@@ -145,6 +145,8 @@ def test_flask_settings_show_prints_each_rule_of_the_county(app, world):
     assert f"holidays.{local_today().year}" in settings
     assert f"holidays.{local_today().year + 1}" in settings
     assert settings["termination.dibao"].startswith("immediate  # 直接终止")
+    assert settings["near_relatives.column"].startswith("board  #")
+    assert settings["emergency.paperwork_working_days"].startswith("5  #")
     township = app.test_cli_runner().invoke(args=["settings", "show", "--region", "示范县/新店镇"])
     assert township.exit_code != 0 and "不是县/区" in township.output
 
