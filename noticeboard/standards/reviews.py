@@ -3,11 +3,12 @@ what is due this month or overdue, and recording a review's outcome."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import case as case_when  # `case` names a case in this module
 
 from noticeboard.audit import services as audit
 from noticeboard.audit.models import AuditAction
@@ -71,16 +72,74 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
-    """Cases on a roster within `region` (a staff member's own: their scope) whose review
-    falls in this month or earlier, overdue first. A review is due in its month: it is
-    overdue once that month has ended."""
-    today = today or local_today()
-    last = (
+def _last_reviews():
+    return (
         select(CaseReview.case_id, func.max(CaseReview.reviewed_on).label("last"))
         .group_by(CaseReview.case_id)
         .subquery()
     )
+
+
+def _anchor_before(last_review, day: date) -> ColumnElement[bool]:
+    """SQL: next_due()'s anchor (the last review, else the approval, else the first benefit
+    month, else the entry; Beijing days) lies before `day`."""
+    moment = datetime.combine(day, time(0), CHINA)
+    return case_when(
+        (last_review.is_not(None), last_review < day),
+        (Case.decided_at.is_not(None), Case.decided_at < moment),
+        (Case.benefit_start.is_not(None), Case.benefit_start < day),
+        else_=Case.created_at < moment,
+    )
+
+
+def _due_before(last_review, month_start: date) -> ColumnElement[bool]:
+    """SQL: the review falls before the first day of a month. add_months() moves the
+    anchor's month by 6 or 12 and keeps it in that month, so the review falls before
+    `month_start` exactly when the anchor lies before the first day 6 or 12 months earlier:
+    one comparison per case, no date arithmetic in SQL (SQLite and PostgreSQL alike)."""
+    return case_when(
+        (
+            Case.frequent_review,
+            _anchor_before(last_review, add_months(month_start, -review_months(True))),
+        ),
+        else_=_anchor_before(last_review, add_months(month_start, -review_months(False))),
+    )
+
+
+def _on_rosters_in(region: Region):
+    return (
+        Case.status.in_(ROSTER_STATUSES),
+        Case.program.in_(NOTICE_PROGRAMS),
+        Region.path.startswith(region.path, autoescape=True),
+    )
+
+
+def due_review_counts(region: Region, today: date | None = None) -> tuple[int, int]:
+    """How many reviews within `region` fall in this month, and how many are overdue (their
+    month has ended): counted in SQL, for the 工作台 of a county of 100,000 cases."""
+    today = today or local_today()
+    month_start = today.replace(day=1)
+    next_month = add_months(month_start, 1)
+    last = _last_reviews()
+    this_month, overdue = db.session.execute(
+        select(
+            func.count(case_when((_due_before(last.c.last, next_month), 1))),
+            func.count(case_when((_due_before(last.c.last, month_start), 1))),
+        )
+        .select_from(Case)
+        .join(Region, Region.id == Case.village_id)
+        .outerjoin(last, last.c.case_id == Case.id)
+        .where(*_on_rosters_in(region))
+    ).one()
+    return this_month - overdue, overdue
+
+
+def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
+    """Cases on a roster within `region` (a staff member's own: their scope) whose review
+    falls in this month or earlier, overdue first. A review is due in its month: it is
+    overdue once that month has ended. SQL picks the due cases; next_due() dates them."""
+    today = today or local_today()
+    last = _last_reviews()
     township = db.aliased(Region)
     query = (
         select(
@@ -98,8 +157,8 @@ def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
         .join(Region, Region.id == Case.village_id)
         .join(township, township.id == Region.parent_id)
         .outerjoin(last, last.c.case_id == Case.id)
-        .where(Region.path.startswith(region.path, autoescape=True))
-        .where(Case.status.in_(ROSTER_STATUSES), Case.program.in_(NOTICE_PROGRAMS))
+        .where(*_on_rosters_in(region))
+        .where(_due_before(last.c.last, add_months(today.replace(day=1), 1)))
     )
     month_start, month_end = today.replace(day=1), _month_end(today)
     due = []
@@ -298,10 +357,9 @@ def review_tasks(user) -> list[Task]:
     """The township's 工作台 lines: reviews due this month, and overdue ones."""
     if not can(user, Action.RECORD_REVIEW):
         return []
-    lines = due_reviews(user.region)
-    overdue = sum(1 for line in lines if line.overdue)
+    this_month, overdue = due_review_counts(user.region)
     return [
-        Task("本月到期的定期核查", len(lines) - overdue, "standards.due", hint="低保、特困案件"),
+        Task("本月到期的定期核查", this_month, "standards.due", hint="低保、特困案件"),
         Task("逾期未核查的案件", overdue, "standards.due", hint="到期月份已过，请尽快核查"),
     ]
 

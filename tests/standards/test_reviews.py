@@ -164,3 +164,53 @@ def test_the_commands_print_the_standards_and_the_reviews_due(app, factory, worl
     assert "逾期" in due.output.splitlines()[0]
     unknown = app.test_cli_runner().invoke(args=["reviews", "due", "--region", "示范县/无此镇"])
     assert unknown.exit_code != 0 and "区划“示范县/无此镇”不存在" in unknown.output
+
+
+def test_sql_picks_exactly_the_reviews_the_rule_makes_due(factory, world):
+    """The SQL filter and counts (one comparison per case) against next_due() for every
+    case: anchors at Beijing midnight, month ends, six- and twelve-monthly, a last review,
+    a first benefit month only, the entry only; several days of the year."""
+    made = []
+    for decided in (
+        datetime(2025, 10, 31, 15, 30, tzinfo=UTC),  # Beijing 10-31 23:30
+        datetime(2025, 10, 31, 16, 30, tzinfo=UTC),  # Beijing 11-01 00:30
+        datetime(2025, 11, 30, 4, tzinfo=UTC),
+        datetime(2025, 12, 31, 4, tzinfo=UTC),
+        datetime(2026, 5, 31, 4, tzinfo=UTC),
+        datetime(2026, 6, 1, 4, tzinfo=UTC),
+    ):
+        for frequent in (False, True):
+            case = factory.case(
+                world.clerk_a, Program.DIBAO, world.village_a, frequent_review=frequent
+            )
+            case.status, case.decided_at = CaseStatus.ACTIVE, decided
+            made.append(case)
+    taken_over = factory.case(world.clerk_a, Program.TEKUN, world.village_a)
+    taken_over.status, taken_over.benefit_start = CaseStatus.ACTIVE, date(2025, 11, 1)
+    entered = factory.case(world.clerk_a, Program.DIBAO, world.village_a)
+    entered.status = CaseStatus.ACTIVE
+    entered.created_at = datetime(2025, 11, 30, 17, tzinfo=UTC)  # Beijing 12-01 01:00
+    db.session.commit()
+    reviewed = made[0]
+    reviews.record_review(world.clerk_a, reviewed.id, "continue", today=date(2026, 4, 30))
+    every = [*made, taken_over, entered]
+    for today in (
+        date(2026, 4, 30),
+        date(2026, 10, 31),
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+        date(2026, 12, 1),
+        date(2027, 2, 28),
+        date(2027, 4, 1),
+    ):
+        month_start = today.replace(day=1)
+        next_month = reviews.add_months(month_start, 1)
+        due = {c.id: reviews.due_on_of(db.session.get(Case, c.id)) for c in every}
+        expected = {i for i, on in due.items() if on < next_month}
+        lines = reviews.due_reviews(world.township_a, today)
+        assert {line.case_id for line in lines} == expected, today
+        overdue = sum(1 for i in expected if due[i] < month_start)
+        assert reviews.due_review_counts(world.township_a, today) == (
+            len(expected) - overdue,
+            overdue,
+        ), today
