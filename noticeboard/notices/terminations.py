@@ -154,11 +154,14 @@ def termination_queue(user, today: date | None = None) -> tuple[list, list]:
     where the township confirms): those ready now, and those not yet, with the reason; in a
     fixed number of queries."""
     delegated = delegated_programs(user)
+    # The few pending terminations first: joined in one query, SQLite started from the
+    # cases of the programs (80 ms at 100,000 cases) to find none.
+    open_ids = db.session.scalars(select(Termination.id).where(Termination.outcome.is_(None)))
     pending = db.session.scalars(
         select(Termination)
         .join(Termination.case)
         .join(Case.village)
-        .where(Termination.outcome.is_(None), scope_clause(user))
+        .where(Termination.id.in_(open_ids.all()), scope_clause(user))
         .where(Case.program.in_(decidable_programs(user)))
         .order_by(Termination.id)
         .options(
