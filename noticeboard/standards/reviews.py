@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy import case as case_when  # `case` names a case in this module
 
 from noticeboard.audit import services as audit
@@ -16,8 +16,9 @@ from noticeboard.cases import services as cases
 from noticeboard.cases.lifecycle import reinvestigate
 from noticeboard.cases.models import NOTICE_PROGRAMS, ROSTER_STATUSES, Case, Program
 from noticeboard.cases.validation import clean_case
-from noticeboard.core.dates import CHINA, local_today
+from noticeboard.core.dates import CHINA, china_date, local_today
 from noticeboard.core.errors import DomainError, ValidationFailed
+from noticeboard.core.pages import Page, page_of_query
 from noticeboard.core.permissions import Action, can, require
 from noticeboard.core.validation import FieldError, clean_amount, clean_reason
 from noticeboard.extensions import db
@@ -66,10 +67,6 @@ class DueReview:
     village: str
     due_on: date
     overdue: bool
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _last_reviews():
@@ -134,14 +131,10 @@ def due_review_counts(region: Region, today: date | None = None) -> tuple[int, i
     return this_month - overdue, overdue
 
 
-def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
-    """Cases on a roster within `region` (a staff member's own: their scope) whose review
-    falls in this month or earlier, overdue first. A review is due in its month: it is
-    overdue once that month has ended. SQL picks the due cases; next_due() dates them."""
-    today = today or local_today()
-    last = _last_reviews()
+def _due_lines(region: Region, last, today: date):
+    """The query of due_reviews(): each due case with what next_due() needs."""
     township = db.aliased(Region)
-    query = (
+    return (
         select(
             Case.id,
             Case.program,
@@ -160,16 +153,46 @@ def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
         .where(*_on_rosters_in(region))
         .where(_due_before(last.c.last, add_months(today.replace(day=1), 1)))
     )
-    month_start, month_end = today.replace(day=1), _month_end(today)
-    due = []
-    for row in db.session.execute(query):
-        case_id, program, name, frequent, decided_at, start, created_at, last_on = row[:8]
-        due_on = next_due(frequent, last_on, decided_at, start, created_at)
-        if due_on <= month_end:
-            reference = f"{Program(program).label}-{case_id:06d}"
-            overdue = due_on < month_start
-            due.append(DueReview(case_id, reference, name, row[9], row[8], due_on, overdue))
-    return sorted(due, key=lambda d: (not d.overdue, d.due_on, d.case_id))
+
+
+def _line(row, today: date) -> DueReview:
+    case_id, program, name, frequent, decided_at, start, created_at, last_on = row[:8]
+    due_on = next_due(frequent, last_on, decided_at, start, created_at)
+    reference = f"{Program(program).label}-{case_id:06d}"
+    return DueReview(
+        case_id, reference, name, row[9], row[8], due_on, due_on < today.replace(day=1)
+    )
+
+
+def due_review_page(region: Region, number: int | None, today: date | None = None) -> Page:
+    """A page of due_reviews(), in its order, cut in SQL: the month a review falls in is
+    the anchor's month plus 6 or 12, so ordering by that month and the anchor's day orders
+    by due date without dating every case in Python (73,000 on a county's page)."""
+    today = today or local_today()
+    last = _last_reviews()
+    anchor = case_when(
+        (last.c.last.is_not(None), last.c.last),
+        (Case.decided_at.is_not(None), china_date(Case.decided_at)),
+        (Case.benefit_start.is_not(None), Case.benefit_start),
+        else_=china_date(Case.created_at),
+    )
+    months = case_when((Case.frequent_review, review_months(True)), else_=review_months(False))
+    due_month = extract("year", anchor) * 12 + extract("month", anchor) + months
+    query = _due_lines(region, last, today).order_by(due_month, extract("day", anchor), Case.id)
+    return page_of_query(
+        query, number, load=lambda window: [_line(row, today) for row in db.session.execute(window)]
+    )
+
+
+def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
+    """Cases on a roster within `region` (a staff member's own: their scope) whose review
+    falls in this month or earlier, overdue first. A review is due in its month: it is
+    overdue once that month has ended. SQL picks the due cases; next_due() dates them."""
+    today = today or local_today()
+    lines = [
+        _line(row, today) for row in db.session.execute(_due_lines(region, _last_reviews(), today))
+    ]
+    return sorted(lines, key=lambda d: (not d.overdue, d.due_on, d.case_id))
 
 
 @dataclass(frozen=True)
@@ -210,10 +233,17 @@ def shares_on_time(region: Region, today: date | None = None) -> list[TownshipSh
             .where(Region.path.startswith(region.path, autoescape=True))
         )
     }
-    by_name = {t.name: t.id for t in townships.values()}
-    for line in due_reviews(region, today):
-        if line.overdue:
-            counts.setdefault(by_name[line.township], [0, 0, 0])[2] += 1
+    last = _last_reviews()
+    overdue = db.session.execute(
+        select(Region.parent_id, func.count())
+        .select_from(Case)
+        .join(Region, Region.id == Case.village_id)
+        .outerjoin(last, last.c.case_id == Case.id)
+        .where(*_on_rosters_in(region), _due_before(last.c.last, today.replace(day=1)))
+        .group_by(Region.parent_id)
+    )
+    for township_id, count in overdue:
+        counts.setdefault(township_id, [0, 0, 0])[2] += count
     return [
         TownshipShare(t, *counts.get(t.id, [0, 0, 0]))
         for t in sorted(townships.values(), key=lambda t: t.path)

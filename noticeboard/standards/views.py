@@ -119,13 +119,14 @@ def review_setting():
 
 @bp.route("/reviews/")
 def due():
-    lines = reviews.due_reviews(current_user.region)
-    county_view = current_user.region.level == RegionLevel.COUNTY
+    region = current_user.region
+    this_month, overdue = reviews.due_review_counts(region)
+    county_view = region.level == RegionLevel.COUNTY
     return render_template(
         "standards/due.html",
-        page=page_of(lines, parse_id(request.args.get("page"))),
-        overdue=sum(1 for line in lines if line.overdue),
-        total=len(lines),
+        page=reviews.due_review_page(region, parse_id(request.args.get("page"))),
+        overdue=overdue,
+        total=this_month + overdue,
         shares=reviews.shares_on_time(current_user.region) if county_view else None,
     )
 

@@ -209,6 +209,10 @@ def test_sql_picks_exactly_the_reviews_the_rule_makes_due(factory, world):
         expected = {i for i, on in due.items() if on < next_month}
         lines = reviews.due_reviews(world.township_a, today)
         assert {line.case_id for line in lines} == expected, today
+        # the page cut in SQL: the same cases, in order of their due day
+        page = reviews.due_review_page(world.township_a, 1, today)
+        assert page.total == len(expected) and {line.case_id for line in page.items} == expected
+        assert [line.due_on for line in page.items] == sorted(due[i] for i in expected), today
         overdue = sum(1 for i in expected if due[i] < month_start)
         assert reviews.due_review_counts(world.township_a, today) == (
             len(expected) - overdue,
