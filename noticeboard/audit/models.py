@@ -3,10 +3,11 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
+from sqlalchemy import ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from noticeboard.core.enums import LabelledStrEnum
+from noticeboard.core.crypto import EncryptedJSON
 from noticeboard.core.types import UTCDateTime, utcnow
 from noticeboard.extensions import db
 
@@ -93,8 +94,9 @@ class AuditEntry(db.Model):
     entity_id: Mapped[int] = mapped_column(Integer)
     # The region the entity lives in, so audit views can be scoped like everything else.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
-    # {field: [before, after]}; values are strings or lists as shown to staff.
-    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # {field: [before, after]}; values are strings or lists as shown to staff. Encrypted:
+    # a case's before/after holds its IDs, phone and address.
+    changes: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
     note: Mapped[str | None] = mapped_column(String(500))
 
     @property
