@@ -22,6 +22,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5000
+ERASED = "ERASED"
 AUTOINCREMENT = {"sqlite_autoincrement": True}
 # (table, columns encrypted as text, columns encrypted as JSON)
 ENCRYPTED = (
@@ -80,6 +81,11 @@ def _json_text(value):
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def _real(value: str | None) -> str | None:
+    """The value, or None for the placeholder a downgrade left for an erased ID."""
+    return None if value is None or value.startswith(ERASED) else value
+
+
 def upgrade():
     ring = keyring()
     for table, id_column, index_column, tail_column, reversed_column in IDS:
@@ -94,7 +100,11 @@ def upgrade():
         _update(
             table,
             [
-                {"id": row_id, index_column: id_index(value), tail_column: tail_index(value)}
+                {
+                    "id": row_id,
+                    index_column: id_index(_real(value)),
+                    tail_column: tail_index(_real(value)),
+                }
                 for row_id, value in _read(table, id_column)
             ],
         )
@@ -122,19 +132,22 @@ def upgrade():
         _rewrite(
             table,
             texts + documents,
-            lambda c, v, documents=documents: ring.encrypt(_json_text(v) if c in documents else v),
+            lambda c, v, documents=documents: (
+                ring.encrypt(_json_text(v)) if c in documents else _real(v) and ring.encrypt(v)
+            ),
         )
 
 
 def downgrade():
     ring = keyring()
+    for table, texts, documents in ENCRYPTED:
+        _rewrite(table, texts + documents, lambda _c, v: ring.decrypt(v))
     for table, id_column, *_ in IDS:
         # An ID erased after the retention period has nowhere to go in the old schema, where
         # IDs are required: a placeholder unique to the row stands in for it.
         erased = _read(table, id_column, where=f"WHERE {id_column} IS NULL")
-        _update(table, [{"id": row[0], id_column: f"ERASED{row[0]:012d}"} for row in erased])
+        _update(table, [{"id": row[0], id_column: f"{ERASED}{row[0]:012d}"} for row in erased])
     for table, texts, documents in ENCRYPTED:
-        _rewrite(table, texts + documents, lambda _c, v: ring.decrypt(v))
         with op.batch_alter_table(table, table_kwargs=AUTOINCREMENT) as batch:
             for column in texts:
                 batch.alter_column(

@@ -29,6 +29,8 @@ class AuditAction(LabelledStrEnum):
     RESUBMIT = "resubmit", "重新提交"
     CONFIRM = "confirm", "确认"
     REVIEW = "review", "定期核查"
+    # Personal data erased after the retention period (cases/retention.py).
+    ERASE = "erase", "删除个人信息"
 
 
 ENTITY_LABELS = {

@@ -57,6 +57,9 @@ OPEN_STATUSES = (
     CaseStatus.ACTIVE,
 )
 
+# Closed for good: their personal data is kept RETENTION_YEARS after closing, then erased.
+CLOSED_STATUSES = (CaseStatus.TERMINATED, CaseStatus.REJECTED)
+
 # Cases can be edited while being prepared or re-investigated, and when an active case's
 # amount changes; a case in notice is frozen until the notice ends or is withdrawn.
 EDITABLE_STATUSES = (
@@ -153,6 +156,8 @@ class Case(db.Model):
         # reading every case of the county.
         Index("ix_cases_program_paid_on", "program", "paid_on"),
         Index("ix_cases_decided_at", "decided_at"),
+        # The retention run: cases closed before a day, not yet erased.
+        Index("ix_cases_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,6 +212,11 @@ class Case(db.Model):
     decided_under: Mapped[Confirmer | None] = mapped_column(StrEnumColumn(Confirmer, 10))
     # Why a case was rejected or terminated (停保原因), as told to the household.
     closing_reason: Mapped[str | None] = mapped_column(String(500))
+    # When it was terminated or rejected (停保/不予确认); its personal data is erased
+    # RETENTION_YEARS later (cases/retention.py), when `erased_at` is set: the case stays,
+    # anonymous, for the statistics.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -126,6 +126,8 @@ class Encrypted(TypeDecorator):
 class EncryptedJSON(Encrypted):
     """A JSON document stored encrypted (before/after values that hold IDs and phones)."""
 
+    cache_ok = True
+
     @staticmethod
     def dump(value) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
