@@ -887,12 +887,11 @@ class CountyBuilder:
         case.village = spec.village
         case.members = [CaseMember(**r) for r in rows]
         # The bulk insert writes the rows, not the models: it takes their keyed ID indexes.
-        row["applicant_id_index"], row["applicant_id_tail"] = (
-            case.applicant_id_index,
-            case.applicant_id_tail,
-        )
+        row["applicant_id_index"] = case.applicant_id_index
+        row["applicant_id_tail"] = case.applicant_id_tail
         for r, member in zip(rows, case.members, strict=True):
-            r["id_number_index"], r["id_number_tail"] = member.id_number_index, member.id_number_tail
+            r["id_number_index"] = member.id_number_index
+            r["id_number_tail"] = member.id_number_tail
         return case
 
     def notice_row(self, plan: NoticePlan) -> dict:

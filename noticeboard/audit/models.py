@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.crypto import EncryptedJSON
+from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import UTCDateTime, utcnow
 from noticeboard.extensions import db
 

@@ -4,8 +4,8 @@ and the lookups that need them go through the keyed indexes (on SQLite and Postg
 from pathlib import Path
 
 import pytest
-from stdnum.cn import ric
 from sqlalchemy import select, text
+from stdnum.cn import ric
 
 from noticeboard.cases import search, services
 from noticeboard.cases.models import Case, CaseMember, Program
