@@ -32,7 +32,9 @@ def published():
     ]
 
 
-def test_personal_data_is_erased_five_years_after_closing_and_nothing_else(app, world, factory):
+def test_personal_data_is_erased_five_years_after_closing_and_nothing_else(
+    app, world, factory, clerk_client
+):
     story = history.build(world, factory)  # b: terminated on 2026-09-20
     b_id, b_number = story.b.id, story.b.applicant_id_number
     before, notices = figures(world), published()
@@ -72,6 +74,8 @@ def test_personal_data_is_erased_five_years_after_closing_and_nothing_else(app, 
         select(AuditEntry).where(AuditEntry.entity_id == b_id, AuditEntry.action == "erase")
     ).one()
     assert entry.action_label == AuditAction.ERASE.label and entry.changes == {}
+    page = clerk_client.get(f"/staff/cases/{b_id}").get_data(as_text=True)
+    assert "已删除（保存期满）" in page and b_number not in page and "None" not in page
     # Run again: nothing left to do.
     assert run_retention(date(2031, 9, 22)).cases == 0
 
