@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from noticeboard.core.crypto import new_key
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -41,8 +43,6 @@ def data_keys(path: Path = DATA_KEY_FILE) -> tuple[list[str], str]:
     the index key. NOTICEBOARD_DATA_KEY (comma-separated, current first) and
     NOTICEBOARD_INDEX_KEY from the environment; else a file generated once in instance/,
     outside the database, so a copied database or backup alone reads as ciphertext."""
-    from noticeboard.core.crypto import new_key
-
     data = [k.strip() for k in os.environ.get("NOTICEBOARD_DATA_KEY", "").split(",") if k.strip()]
     index = os.environ.get("NOTICEBOARD_INDEX_KEY", "").strip()
     if data and index:

@@ -1,6 +1,8 @@
 """Key rotation: every value stays readable while it runs, after an interruption and after
 it; running it again finishes the job."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -80,3 +82,21 @@ def test_a_value_under_a_missing_key_fails_loudly_and_the_status_says_so(
         db.session.scalars(select(Case)).all()
     status = app.test_cli_runner().invoke(args=["keys", "status"])
     assert "under a key that is missing" in status.output
+
+
+def test_a_new_key_goes_first_in_the_key_file_and_the_old_one_stays(
+    app, monkeypatch, tmp_path, use_keys
+):
+    old = new_key()
+    old_id = use_keys([old])
+    monkeypatch.setattr(keys, "DATA_KEY_FILE", tmp_path / "data_keys.json")
+    monkeypatch.delenv("NOTICEBOARD_DATA_KEY", raising=False)
+    result = app.test_cli_runner().invoke(args=["keys", "add"])
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "data_keys.json").read_text())
+    assert written["data"][1:] == [old] and written["index"] == app.config["DATA_KEYS"][1]
+    assert keyring().current_id != old_id and set(keyring().ciphers) >= {old_id}
+    # With the keys in the environment, the file is not the place: the command says what to do.
+    monkeypatch.setenv("NOTICEBOARD_DATA_KEY", old)
+    refused = app.test_cli_runner().invoke(args=["keys", "add"])
+    assert refused.exit_code != 0 and "NOTICEBOARD_DATA_KEY" in refused.output
