@@ -886,6 +886,12 @@ class CountyBuilder:
         case = Case(**row)
         case.village = spec.village
         case.members = [CaseMember(**r) for r in rows]
+        # The bulk insert writes the rows, not the models: it takes their keyed ID indexes.
+        row["applicant_id_index"] = case.applicant_id_index
+        row["applicant_id_tail"] = case.applicant_id_tail
+        for r, member in zip(rows, case.members, strict=True):
+            r["id_number_index"] = member.id_number_index
+            r["id_number_tail"] = member.id_number_tail
         return case
 
     def notice_row(self, plan: NoticePlan) -> dict:
@@ -1599,6 +1605,7 @@ def time_create_cases(app, count: int, together: int = 1) -> tuple[float, float,
     from sqlalchemy.orm import Session
 
     from noticeboard.accounts.models import User
+    from noticeboard.cases.models import Case, CaseMember
     from noticeboard.cases.services import create_case, enter_case
     from noticeboard.core.dates import local_today
     from noticeboard.extensions import db
@@ -1612,6 +1619,9 @@ def time_create_cases(app, count: int, together: int = 1) -> tuple[float, float,
             db.session.scalars(select(Region).where(Region.parent_id == clerk.region_id))
         )
         people = People(rng, local_today())
+        # Nobody who already holds a case: a reused database's people would be refused.
+        people.used.update(db.session.scalars(select(Case.applicant_id_number)))
+        people.used.update(db.session.scalars(select(CaseMember.id_number)))
         programs = rng.choices(list(SHARES), list(SHARES.values()), k=count)
         forms = [(p, people.form(p, rng.choice(villages))) for p in programs]
         db.session.commit()

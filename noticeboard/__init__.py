@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from noticeboard import models  # noqa: F401  (registers every table on the metadata)
     from noticeboard.core.compression import init_compression
+    from noticeboard.core.crypto import init_keys
     from noticeboard.core.logging import install as install_log_redaction
     from noticeboard.core.security import RecordIdConverter, init_security
     from noticeboard.core.static_files import init_static_versions
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Before any blueprint registers, so every <int:…> in a route is the bounded converter.
     app.url_map.converters["int"] = RecordIdConverter
+    init_keys(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
     csrf.init_app(app)

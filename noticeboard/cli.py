@@ -8,12 +8,13 @@ from sqlalchemy import func, select, text
 
 from noticeboard.accounts.cli import users_cli
 from noticeboard.backup import backup_cli
-from noticeboard.cases.cli import cases_cli
+from noticeboard.cases.cli import cases_cli, retention_cli
 from noticeboard.core.dates import local_today
 from noticeboard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from noticeboard.extensions import db
 from noticeboard.holidays.services import entered_year, year_source
 from noticeboard.jobs.cli import jobs_cli
+from noticeboard.keys import keys_cli
 from noticeboard.notices.cli import notices_cli
 from noticeboard.printing import cli as _printing_cli  # noqa: F401  (flask notices verify)
 from noticeboard.printing.fonts import doctor
@@ -102,6 +103,8 @@ def register_cli(app: Flask) -> None:
         notices_cli,
         jobs_cli,
         backup_cli,
+        keys_cli,
+        retention_cli,
         standards_cli,
         reviews_cli,
         demo_command,

@@ -1,10 +1,13 @@
 """Configuration read from the environment, with safe defaults for the embedded SQLite mode."""
 
+import json
 import os
 import secrets
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
+
+from noticeboard.core.crypto import new_key
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -32,6 +35,32 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+DATA_KEY_FILE = INSTANCE_DIR / "data_keys.json"
+
+
+def data_keys(path: Path = DATA_KEY_FILE) -> tuple[list[str], str]:
+    """The keys of personal data at rest (core/crypto.py): the data keys, current first, and
+    the index key. NOTICEBOARD_DATA_KEY (comma-separated, current first) and
+    NOTICEBOARD_INDEX_KEY from the environment; else a file generated once in instance/,
+    outside the database, so a copied database or backup alone reads as ciphertext."""
+    data = [k.strip() for k in os.environ.get("NOTICEBOARD_DATA_KEY", "").split(",") if k.strip()]
+    index = os.environ.get("NOTICEBOARD_INDEX_KEY", "").strip()
+    if data and index:
+        return data, index
+    if not path.exists():
+        write_data_keys({"data": [new_key()], "index": new_key()}, path)
+    kept = json.loads(path.read_text())
+    return data or kept["data"], index or kept["index"]
+
+
+def write_data_keys(keys: dict, path: Path = DATA_KEY_FILE) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(keys, indent=1))
+    partial.chmod(0o600)
+    partial.replace(path)  # a crash never leaves half a key file
+
+
 class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: database errors must not quote names, IDs or phones into logs.
@@ -43,6 +72,10 @@ class Config:
         "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
     }
     SECRET_KEY = _secret_key()
+    DATA_KEYS = data_keys()
+    # Years a terminated or rejected case keeps its personal data after closing (档案保管
+    # period the county follows); then `flask retention run` erases the identifiers.
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Also on whenever PUBLIC_BASE_URL is https (follow_public_address).

@@ -4,7 +4,7 @@ Append-only: the app refuses to change or delete an entry; on PostgreSQL a trigg
 in the database as well (TRUNCATE, for a whole-table purge by the administrator, still works).
 
 Revision ID: 0021_data_access_log
-Revises: 0018_standards
+Revises: 0020_retention
 """
 from alembic import op
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import noticeboard.core.types
 
 revision = '0021_data_access_log'
-down_revision = '0018_standards'
+down_revision = "0020_retention"
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from noticeboard.core.crypto import EncryptedJSON
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
@@ -29,6 +30,8 @@ class AuditAction(LabelledStrEnum):
     RESUBMIT = "resubmit", "重新提交"
     CONFIRM = "confirm", "确认"
     REVIEW = "review", "定期核查"
+    # Personal data erased after the retention period (cases/retention.py).
+    ERASE = "erase", "删除个人信息"
 
 
 ENTITY_LABELS = {
@@ -109,8 +112,9 @@ class AuditEntry(db.Model):
     entity_id: Mapped[int] = mapped_column(Integer)
     # The region the entity lives in, so audit views can be scoped like everything else.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
-    # {field: [before, after]}; values are strings or lists as shown to staff.
-    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # {field: [before, after]}; values are strings or lists as shown to staff. Encrypted:
+    # a case's before/after holds its IDs, phone and address.
+    changes: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
     note: Mapped[str | None] = mapped_column(String(500))
 
     @property

@@ -7,12 +7,13 @@ from datetime import date
 from sqlalchemy import select
 
 from noticeboard.audit.models import AuditAction
-from noticeboard.cases.models import ROSTER_STATUSES, Case, CaseStatus
+from noticeboard.cases.models import CLOSED_STATUSES, ROSTER_STATUSES, Case, CaseStatus
 from noticeboard.cases.services import audit_case, audit_view, get_case
 from noticeboard.cases.signals import case_changed, case_status_changed
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError
 from noticeboard.core.permissions import Action, require
+from noticeboard.core.types import utcnow
 from noticeboard.core.validation import clean_reason
 from noticeboard.extensions import db
 from noticeboard.regions.models import TerminationPath
@@ -33,6 +34,8 @@ def set_case_status(case: Case, status: CaseStatus, user, note: str) -> None:
     """Change the status in the caller's transaction, with an audit entry saying why."""
     before = {"status": case.status.label}
     case.status = status
+    if status in CLOSED_STATUSES:
+        case.closed_at = utcnow()  # the retention period runs from here
     case.updated_by_id = user.id if user else None
     action = STATUS_ACTIONS.get(status, AuditAction.UPDATE)
     audit_case(action, case, user, before=before, after={"status": status.label}, note=note)

@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import ClassVar
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from noticeboard.audit.models import register_field_labels
+from noticeboard.core.crypto import Digest, Encrypted, EncryptedJSON, id_index, tail_index
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import Money, StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
@@ -56,6 +56,9 @@ OPEN_STATUSES = (
     CaseStatus.APPROVED,
     CaseStatus.ACTIVE,
 )
+
+# Closed for good: their personal data is kept RETENTION_YEARS after closing, then erased.
+CLOSED_STATUSES = (CaseStatus.TERMINATED, CaseStatus.REJECTED)
 
 # Cases can be edited while being prepared or re-investigated, and when an active case's
 # amount changes; a case in notice is frozen until the notice ends or is withdrawn.
@@ -184,6 +187,8 @@ class Case(db.Model):
         # reading every case of the county.
         Index("ix_cases_program_paid_on", "program", "paid_on"),
         Index("ix_cases_decided_at", "decided_at"),
+        # The retention run: cases closed before a day, not yet erased.
+        Index("ix_cases_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,11 +201,13 @@ class Case(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     applicant_name: Mapped[str] = mapped_column(String(80), index=True)
-    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
-    # The ID backwards, so "the last 6 digits" is an indexed prefix lookup, not a scan.
-    applicant_id_reversed: Mapped[str | None] = mapped_column(String(18), index=True)
-    applicant_phone: Mapped[str | None] = mapped_column(String(20))
-    address: Mapped[str | None] = mapped_column(String(200))
+    # Encrypted at rest (core/crypto.py); found through the keyed indexes of the whole ID
+    # and of its end, kept from it below. Empty once erased after the retention period.
+    applicant_id_number: Mapped[str | None] = mapped_column(Encrypted)
+    applicant_id_index: Mapped[str | None] = mapped_column(Digest, index=True)
+    applicant_id_tail: Mapped[str | None] = mapped_column(Digest, index=True)
+    applicant_phone: Mapped[str | None] = mapped_column(Encrypted)
+    address: Mapped[str | None] = mapped_column(Encrypted)
 
     # 低保
     dibao_area: Mapped[str | None] = mapped_column(String(10))
@@ -244,6 +251,11 @@ class Case(db.Model):
     # The day the township handed the applicant the written refusal with its reason
     # (cases/deadlines.py: within 3 working days of the decision).
     refusal_told_on: Mapped[date | None] = mapped_column(Date)
+    # When it was terminated or rejected (停保/不予确认); its personal data is erased
+    # RETENTION_YEARS later (cases/retention.py), when `erased_at` is set: the case stays,
+    # anonymous, for the statistics.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -267,8 +279,8 @@ class Case(db.Model):
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     @validates("applicant_id_number")
-    def _keep_reversed(self, _key, value: str) -> str:
-        self.applicant_id_reversed = value[::-1] if value else None
+    def _keep_indexes(self, _key, value: str | None) -> str | None:
+        self.applicant_id_index, self.applicant_id_tail = id_index(value), tail_index(value)
         return value
 
     @property
@@ -299,22 +311,25 @@ class CaseMember(db.Model):
     """A member of a 低保 household other than the head (家庭成员). Never published."""
 
     __tablename__ = "case_members"
-    __table_args__ = (UniqueConstraint("case_id", "id_number", name="uq_case_members_case_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "id_number_index", name="uq_case_members_case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(80))
-    id_number: Mapped[str] = mapped_column(String(18), index=True)
-    id_number_reversed: Mapped[str | None] = mapped_column(String(18), index=True)
+    id_number: Mapped[str | None] = mapped_column(Encrypted)
+    id_number_index: Mapped[str | None] = mapped_column(Digest, index=True)
+    id_number_tail: Mapped[str | None] = mapped_column(Digest, index=True)
     relation: Mapped[str] = mapped_column(String(10))
     covered: Mapped[bool] = mapped_column(Boolean, default=True)
 
     case: Mapped[Case] = relationship(back_populates="members")
 
     @validates("id_number")
-    def _keep_reversed(self, _key, value: str) -> str:
-        self.id_number_reversed = value[::-1] if value else None
+    def _keep_indexes(self, _key, value: str | None) -> str | None:
+        self.id_number_index, self.id_number_tail = id_index(value), tail_index(value)
         return value
 
 
@@ -400,10 +415,11 @@ class CaseChange(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     # The case's version the clerk edited; a case changed since makes the change stale.
     base_version: Mapped[int] = mapped_column(Integer)
-    # The validated values and members, as the service applies them.
-    proposed: Mapped[dict] = mapped_column(JSON)
+    # The validated values and members, as the service applies them (IDs and phones among
+    # them, hence encrypted).
+    proposed: Mapped[dict] = mapped_column(EncryptedJSON)
     # {field: [before, after]} as staff read them, for the reviewer's page.
-    changes: Mapped[dict] = mapped_column(JSON)
+    changes: Mapped[dict] = mapped_column(EncryptedJSON)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[ChangeOutcome | None] = mapped_column(StrEnumColumn(ChangeOutcome, 10))

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,7 @@ from noticeboard.cases import emergency
 from noticeboard.cases.deadlines import overdue_clause, refusal_letter_overdue_clause
 from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.cases.name_grams import cases_named
+from noticeboard.core.crypto import TAIL_LENGTH, id_index, tail_index
 from noticeboard.core.validation import normalise_resident_id, parse_id, to_ascii_digits
 from noticeboard.extensions import db
 from noticeboard.regions.models import Region, RegionLevel
@@ -34,7 +35,6 @@ class CaseFilter:
     village_id: int | None = None
     status: str | None = None
     q: str | None = None
-    anywhere: bool = False  # look for an ID part anywhere in IDs, not only at their end
     overdue: str | None = None  # a key of OVERDUE_FILTERS: past which deadline
     paperwork: str | None = None  # 先行救助 whose paperwork is pending or overdue
 
@@ -83,7 +83,7 @@ def case_query(user, filters: CaseFilter) -> Select:
             term = normalise_resident_id(q)
             # 000064 is the case number as staff quote it, or the end of an ID: both.
             number = int(term) if term.isdigit() and len(term) <= 6 else None
-            query = query.where(_holds_id(term, filters.anywhere, number))
+            query = query.where(_holds_id(term, number))
         else:
             query = query.where(cases_named(q))
     return query
@@ -100,37 +100,45 @@ def _case_reference(q: str) -> tuple[Program, int] | None:
     return labels[match.group(1)], int(match.group(2))
 
 
-def _holds_id(term: str, anywhere: bool, number: int | None = None) -> ColumnElement[bool]:
-    """Cases whose applicant or a member has an ID that is `term` (18 characters), ends with
-    it (an index range on the reversed ID), or, with `anywhere`, contains it (a scan); and
-    the case numbered `number`."""
-    if anywhere:
-        applicant = Case.applicant_id_number.contains(term, autoescape=True)
-        member = CaseMember.id_number.contains(term, autoescape=True)
-    elif len(term) == 18:
-        applicant, member = Case.applicant_id_number == term, CaseMember.id_number == term
+def _holds_id(term: str, number: int | None = None) -> ColumnElement[bool]:
+    """Cases whose applicant or a member has an ID that is `term` (18 characters) or ends
+    with it (at least TAIL_LENGTH characters), and the case numbered `number`.
+
+    IDs are encrypted, so both go through keyed indexes: the whole ID's, or that of its last
+    few characters, whose few holders are decrypted and compared with the whole `term`. A part
+    from the middle of an ID cannot be looked for (it would mean decrypting every ID)."""
+    if len(term) == 18:
+        applicant = select(Case.id).where(Case.applicant_id_index == id_index(term))
+        member = select(CaseMember.case_id).where(CaseMember.id_number_index == id_index(term))
+        lookups = [applicant, member]
     else:
-        applicant = _starts_with(Case.applicant_id_reversed, term[::-1])
-        member = _starts_with(CaseMember.id_number_reversed, term[::-1])
-    lookups = [select(Case.id).where(applicant), select(CaseMember.case_id).where(member)]
+        lookups = [select(Case.id).where(Case.id.in_(_ending_with(term)))]
     if number is not None:
         lookups.append(select(Case.id).where(Case.id == number))
     return Case.id.in_(union(*lookups))
 
 
-def _starts_with(column, prefix: str) -> ColumnElement[bool]:
-    # A range, which every database answers from the index (SQLite's LIKE does not).
-    return (column >= prefix) & (column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+def id_tail_holders(term: str) -> Select:
+    """(case id, ID) of every applicant and member whose ID's last characters are those of
+    `term`: an index lookup of the keyed suffix."""
+    tail = tail_index(term)
+    return union(
+        select(Case.id, Case.applicant_id_number).where(Case.applicant_id_tail == tail),
+        select(CaseMember.case_id, CaseMember.id_number).where(CaseMember.id_number_tail == tail),
+    )
+
+
+def _ending_with(term: str) -> list[int]:
+    if len(term) < TAIL_LENGTH:
+        return []
+    people = db.session.execute(id_tail_holders(term))
+    return sorted({case_id for case_id, id_number in people if id_number.endswith(term)})
 
 
 def list_cases(user, filters: CaseFilter, page: int = 1, per_page: int = 50):
-    """One page of the cases `filters` select, and how many there are in all. An ID part
-    is looked up as the end of IDs first (indexed); only when no ID ends with it is it
-    looked for anywhere inside them."""
+    """One page of the cases `filters` select, and how many there are in all."""
     query = case_query(user, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    if not total and filters.q and any(ch.isdigit() for ch in filters.q) and not filters.anywhere:
-        return list_cases(user, replace(filters, anywhere=True), page, per_page)
     rows = db.session.scalars(
         query.order_by(Case.id.desc())
         .offset((page - 1) * per_page)

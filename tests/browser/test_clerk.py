@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from noticeboard.cases.models import Case
+from noticeboard.core.crypto import id_index
 from noticeboard.extensions import db
 from tests.factories import PASSWORD, resident_id, with_wrong_checksum
 
@@ -53,7 +54,8 @@ def test_clerk_enters_a_household_and_a_bad_id_is_refused(live_server, office_pc
     page.goto(f"{live_server}/staff/?q=欧阳")
     # Lists show the ID masked; the case page reveals it (logged).
     expect(page.locator("table.grid tbody")).to_contain_text(f"{good[:6]}********{good[-4:]}")
-    case = db.session.scalar(select(Case).where(Case.applicant_id_number == good))
+    # IDs are encrypted: an exact lookup goes through the keyed index.
+    case = db.session.scalar(select(Case).where(Case.applicant_id_index == id_index(good)))
     assert case.members[0].name == "𠮷祥" and str(case.monthly_amount) == "1360.00"
 
 
