@@ -152,7 +152,7 @@ def test_the_county_approves_and_refuses_from_the_case_page(app, world, factory,
     home = county.get("/staff/home").get_data(as_text=True)
     assert WAITING in home and "paperwork=county" in home
     listing = county.get("/staff/?paperwork=county").get_data(as_text=True)
-    assert "共 2 件" in listing
+    assert "共 2 件" in listing and listing.count("待县级审批</span>") == 2
     token = csrf_token(county, f"/staff/cases/{approved.id}")
     page = county.post(url, data={"csrf_token": token}, follow_redirects=True)
     text = page.get_data(as_text=True)
