@@ -19,7 +19,7 @@ from noticeboard.notices.cli import notices_cli
 from noticeboard.printing import cli as _printing_cli  # noqa: F401  (flask notices verify)
 from noticeboard.printing.fonts import doctor
 from noticeboard.regions.cli import region_at, regions_cli
-from noticeboard.regions.delegation import confirmers
+from noticeboard.regions.delegation import confirmers, limit_label
 from noticeboard.regions.models import Region
 from noticeboard.regions.termination import dibao_termination
 from noticeboard.spreadsheets import cli as spreadsheets_cli  # noqa: F401 (its cases commands)
@@ -68,6 +68,11 @@ def settings_command(action, region_path):
         raise click.ClickException(f"“{region_path}”不是县/区，请写县/区的名称，如 示范县")
     for program, confirmer in confirmers(county.id).items():
         click.echo(f"approval.{program} = {confirmer.value}  # {confirmer.label}")
+    limit = county.linshi_township_limit
+    click.echo(
+        f"linshi.township_limit = {'none' if limit is None else limit}"
+        f"  # 乡镇审批临时救助的最高金额，超过的由县级审批：{limit_label(limit)}"
+    )
     days = current_app.config["DECISION_WORKING_DAYS"]
     click.echo(f"decision.working_days = {days}  # 录入后应作出审核确认决定的工作日数")
     days = current_app.config["REFUSAL_LETTER_WORKING_DAYS"]

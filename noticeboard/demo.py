@@ -39,7 +39,7 @@ from noticeboard.notices.pre_approval import (
     withdraw_notice,
 )
 from noticeboard.notices.terminations import propose_termination
-from noticeboard.regions.delegation import county_id_of, set_confirmers
+from noticeboard.regions.delegation import county_id_of, set_confirmers, set_linshi_limit
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.services import create_region
 from noticeboard.standards.recalculation import confirm as confirm_standard
@@ -205,6 +205,7 @@ class _Story:
         self.delegated_to_townships()
         self.near_relative_waiting_for_visit()
         self.emergency_paid_first()
+        self.linshi_above_the_limit()
 
     def approved_with_history(self) -> None:
         """Notices that ended weeks ago, approved by the county: standing rosters, one of them
@@ -410,6 +411,22 @@ class _Story:
             "reason_category": "火灾",
             "amount": "3000.00",
             "emergency_reason": "住房夜间失火，一家四口无处安身，经镇分管领导同意先行发放",
+        }
+        clerk, _ = self.staff("东风村")
+        cases.create_case(clerk, Program.LINSHI, data)
+
+    def linshi_above_the_limit(self) -> None:
+        """Last, so that every payment above was the townships' to approve: the county lets
+        them approve 临时救助 up to 1,000 元 (临时救助审批限额); a 东风村 medical-expense
+        payment of 1,500 元, not paid yet, then waits for the county's approval (县级审批)."""
+        set_linshi_limit(self.county, county_id_of(self.county.region), "1000")
+        village = self.villages["东风村"]
+        data = _linshi_data(village, self.rng, self.used_ids, self.today)
+        data |= {
+            "linshi_type": "expenditure",
+            "reason_category": "医疗支出",
+            "amount": "1500.00",
+            "paid_on": "",
         }
         clerk, _ = self.staff("东风村")
         cases.create_case(clerk, Program.LINSHI, data)

@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text
@@ -317,3 +318,19 @@ def test_demo_has_an_overdue_emergency_payment_on_the_townships_dashboard(demo):
     assert count("clerk", "逾期未补办手续的先行救助") == 1
     assert count("clerk2", "逾期未补办手续的先行救助") == 0
     assert count("reviewer", "待确认补办手续的先行救助") == 1
+
+
+def test_demo_has_a_temporary_assistance_payment_waiting_for_the_county(demo):
+    """The county lets its townships approve 临时救助 up to 1,000 元; a 东风村 payment of
+    1,500 元 waits on the county's 工作台 (县级审批), not on the township reviewer's."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    waiting = [
+        t.count for t in workbench(users["county"]).tasks if t.label == "待县级审批的临时救助"
+    ]
+    assert waiting == [1]
+    (case,) = db.session.scalars(
+        select(Case).where(Case.program == Program.LINSHI, Case.decided_under == "county")
+    )
+    assert (case.amount, case.village.name, case.decided_at) == (Decimal("1500.00"), "东风村", None)
+    result = demo[0].invoke(args=["settings", "show", "--region", "示范县"])
+    assert "linshi.township_limit = 1000.00" in result.output

@@ -9,7 +9,7 @@ action is considered.
 
 from noticeboard.accounts.roles import Role
 from noticeboard.core.permissions import Action
-from noticeboard.regions.delegation import confirmer_of, confirmers, county_id_of
+from noticeboard.regions.delegation import confirmer_of, confirmers, county_id_of, linshi_rule
 from noticeboard.regions.models import Confirmer
 
 ALL_STAFF = frozenset(Role)
@@ -40,6 +40,8 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.RECORD_HOME_VISIT: frozenset({Role.COUNTY, Role.ADMIN}),
     # 先行救助 is paid by the township, which then approves it after the fact.
     Action.COMPLETE_PAPERWORK: frozenset({Role.REVIEWER, Role.ADMIN}),
+    # Above the township's limit a 临时救助 is approved by the county (民发〔2018〕23号).
+    Action.APPROVE_LINSHI: frozenset({Role.COUNTY, Role.ADMIN}),
 }
 REFUSALS: dict[Action, str] = {
     Action.EDIT_CASES: "只有乡镇经办人可以录入或修改案件",
@@ -63,6 +65,7 @@ REFUSALS: dict[Action, str] = {
     Action.RECORD_REFUSAL_LETTER: "不予确认的书面告知由乡镇（街道）工作人员登记",
     Action.RECORD_HOME_VISIT: "入户核查由县级民政部门登记",
     Action.COMPLETE_PAPERWORK: "只有乡镇审核人可以确认先行救助补办手续",
+    Action.APPROVE_LINSHI: "超过乡镇审批限额的临时救助由县级民政部门审批",
 }
 # Maker/checker: whoever made a thing is not the one who lets it through.
 MAKER_CHECKED = {
@@ -72,6 +75,7 @@ MAKER_CHECKED = {
     Action.CONFIRM_IMPORT: "审核与经办不能是同一人：请由另一位审核人确认您上传的名单",
     Action.CONFIRM_STANDARD: "录入与确认不能是同一人：请由另一位县级民政工作人员确认您录入的标准",
     Action.COMPLETE_PAPERWORK: "审核与经办不能是同一人：请由另一位审核人确认您录入的先行救助",
+    Action.APPROVE_LINSHI: "审批与经办不能是同一人：请由录入本案件以外的县级民政工作人员审批",
 }
 
 
@@ -105,10 +109,35 @@ def _decide_refusal(user, case) -> str | None:
     return None
 
 
+# How a 临时救助 is approved, by whom its amount sent it to when it was entered
+# (cases.services.route_linshi records the county in decided_under): the county approves it
+# (县级审批); else the township's entry is the approval, and its reviewer confirms a
+# 先行救助's paperwork afterwards.
+LINSHI_APPROVAL = {
+    Confirmer.COUNTY: Action.APPROVE_LINSHI,
+    Confirmer.TOWNSHIP: Action.COMPLETE_PAPERWORK,
+}
+
+
+def _linshi_refusal(user, action: Action, case) -> str | None:
+    by = Confirmer.COUNTY if case.decided_under == Confirmer.COUNTY else Confirmer.TOWNSHIP
+    if action != LINSHI_APPROVAL[by]:
+        return linshi_rule(county_id_of(case.village), by)
+    if user.role not in ROLES[action]:
+        if by == Confirmer.COUNTY:
+            return linshi_rule(county_id_of(case.village), by)
+        return REFUSALS[action]
+    if user.id in case.makers:
+        return MAKER_CHECKED[action]
+    return None
+
+
 def role_refusal(user, action: Action, obj=None) -> str | None:
     """Why `user` (logged in) may not do `action` (on `obj`), or None when they may."""
     if action == Action.DECIDE_CASE:
         return _decide_refusal(user, obj)
+    if action in LINSHI_APPROVAL.values() and obj is not None:
+        return _linshi_refusal(user, action, obj)
     # A clerk may throw away a draft of their own; taking down a published notice is the
     # reviewer's or the county's decision.
     if action == Action.WITHDRAW_NOTICE and obj is not None:

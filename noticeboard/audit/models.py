@@ -63,6 +63,7 @@ FIELD_LABELS: dict[str, str] = {
     "confirmer_dibao": "低保审核确认",
     "confirmer_tekun": "特困审核确认",
     "termination_dibao": "低保终止方式",
+    "linshi_township_limit": "临时救助乡镇审批限额",
 }
 # How each area names its records in the log, as staff know them (低保-000048 张*平, a
 # notice's title): entity type → a function from ids to names, for a page of entries at once.

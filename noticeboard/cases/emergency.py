@@ -1,9 +1,11 @@
 """先行救助: an emergency 临时救助 the township paid first, with a reason; its paperwork and
-the township's approval follow within EMERGENCY_PAPERWORK_WORKING_DAYS working days of the
-payment (《社会救助暂行办法》Art. 48, 民发〔2018〕23号). Paid, it is on the month's
-after-the-fact list (notices/linshi_lists.py) like every other 临时救助.
+the township's approval (the county's, above its township limit: linshi_approval.py) follow
+within EMERGENCY_PAPERWORK_WORKING_DAYS working days of the payment (《社会救助暂行办法》
+Art. 48, 民发〔2018〕23号). Paid, it is on the month's after-the-fact list
+(notices/linshi_lists.py) like every other 临时救助.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask import current_app
@@ -20,6 +22,7 @@ from noticeboard.core.permissions import Action, require
 from noticeboard.core.types import utcnow
 from noticeboard.extensions import db
 from noticeboard.holidays.calendar import WorkCalendar
+from noticeboard.regions.models import Confirmer
 
 
 def paperwork_days() -> int:
@@ -53,9 +56,18 @@ def paperwork_overdue(today: date | None = None) -> ColumnElement[bool]:
 
 def complete_paperwork(user, case_id: int) -> Case:
     """The township's reviewer confirms the paperwork complete and approves the payment
-    after the fact; never the clerk who entered it (maker/checker)."""
+    after the fact; never the clerk who entered it (maker/checker). Above the county's
+    township limit the county does (linshi_approval.approve_linshi)."""
     case = get_case(user, case_id)
     require(user, Action.COMPLETE_PAPERWORK, case)
+    note = mark_paperwork_done(case, user)
+    return record_decision(
+        case, user, lambda: audit_case(AuditAction.CONFIRM, case, user, note=note)
+    )
+
+
+def mark_paperwork_done(case: Case, user) -> str:
+    """A 先行救助 still waiting has its paperwork done by `user`; the audit entry's note."""
     if case.emergency_reason is None:
         raise DomainError(f"{case.reference} 不是先行救助，无须补办手续")
     if case.paperwork_done_at is not None:
@@ -63,11 +75,20 @@ def complete_paperwork(user, case_id: int) -> Case:
     deadline = paperwork_deadline(case)
     late = f"，逾期 {deadline.overdue_days} 天" if deadline.overdue_days else ""
     case.paperwork_done_at, case.paperwork_done_by_id = utcnow(), user.id
+    return f"先行救助补办手续并审批{late}"
+
+
+def record_decision(case: Case, user, audited: Callable[[], None]) -> Case:
+    """Who approved (or refused) a 临时救助 and when, under the approval it was entered
+    under (the county's above its township limit, else the township's); committed with what
+    the caller changed, and `audited` (its audit entry) once the version check passed."""
+    case.decided_at, case.decided_by_id = utcnow(), user.id
+    case.decided_under = case.decided_under or Confirmer.TOWNSHIP
     try:
-        db.session.flush()  # the version check: a second reviewer's confirmation at once
+        db.session.flush()  # the version check: a second decision at once
     except StaleDataError:
         db.session.rollback()
         raise DomainError(f"{case.reference} 刚被他人修改，请刷新后核对") from None
-    audit_case(AuditAction.CONFIRM, case, user, note=f"先行救助补办手续并审批{late}")
+    audited()
     db.session.commit()
     return case

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import selectinload
 
-from noticeboard.cases import emergency
+from noticeboard.cases import emergency, linshi_approval
 from noticeboard.cases.deadlines import overdue_clause, refusal_letter_overdue_clause
 from noticeboard.cases.models import Case, CaseMember, CaseStatus, Program
 from noticeboard.cases.name_grams import cases_named
@@ -22,10 +22,12 @@ def villages_for(user) -> list[Region]:
     return regions_in_scope(user, RegionLevel.VILLAGE)
 
 
-# The list's 先行救助 filter: its label and the SQL condition (cases/emergency.py).
+# The list's 临时救助 approval filter: its label and the SQL condition (cases/emergency.py,
+# cases/linshi_approval.py).
 PAPERWORK_FILTERS = {
-    "pending": ("待补办手续", emergency.paperwork_pending),
-    "overdue": ("逾期未补办手续", emergency.paperwork_overdue),
+    "pending": ("先行救助待补办手续", emergency.paperwork_pending),
+    "overdue": ("先行救助逾期未补办手续", emergency.paperwork_overdue),
+    "county": ("待县级审批", linshi_approval.awaiting_county),
 }
 
 
@@ -36,7 +38,7 @@ class CaseFilter:
     status: str | None = None
     q: str | None = None
     overdue: str | None = None  # a key of OVERDUE_FILTERS: past which deadline
-    paperwork: str | None = None  # 先行救助 whose paperwork is pending or overdue
+    paperwork: str | None = None  # a key of PAPERWORK_FILTERS: 先行救助, 县级审批
 
 
 # Deadlines a case can be past (cases.index?overdue=…), with the list's heading for each;

@@ -48,7 +48,8 @@ from noticeboard.core.types import utcnow
 from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
 from noticeboard.masking.rules import mask_identifiers, mask_name, resident_ids_in
-from noticeboard.regions.models import Region
+from noticeboard.regions.delegation import county_id_of, linshi_confirmer, linshi_rule
+from noticeboard.regions.models import Confirmer, Region
 from noticeboard.regions.scope import scope_clause
 
 
@@ -231,10 +232,26 @@ def enter_case(user, program: Program | str, data: dict) -> Case:
     values, members = clean_case(user, program, data)
     case = Case(status=CaseStatus.DRAFT, created_by_id=user.id, updated_by_id=user.id)
     apply_values(case, values, members)
+    note = route_linshi(case)
     db.session.add(case)
     db.session.flush()
-    audit_case(AuditAction.CREATE, case, user, after=audit_view(case))
+    audit_case(AuditAction.CREATE, case, user, after=audit_view(case), note=note)
     return case
+
+
+def route_linshi(case: Case) -> str | None:
+    """Who approves a 临时救助 (民发〔2018〕23号), fixed when it is entered and again when its
+    amount changes (an approval covers the amount approved): above the county's township
+    limit, decided_under is the county and the case waits for its approval
+    (cases/linshi_approval.py); otherwise the township's entry is its approval, as ever.
+    A 先行救助 whose paperwork is done keeps its approval. Gives the audit entry's note."""
+    if case.program != Program.LINSHI or case.paperwork_done_at is not None:
+        return None
+    county_id = county_id_of(case.village)
+    by = linshi_confirmer(county_id, case.amount)
+    case.decided_at, case.decided_by_id = None, None
+    case.decided_under = Confirmer.COUNTY if by == Confirmer.COUNTY else None
+    return f"{linshi_rule(county_id, by)}：待县级审批" if by == Confirmer.COUNTY else None
 
 
 def add_cases(
@@ -289,7 +306,8 @@ def update_case(user, case_id: int, data: dict, expected_version: int) -> Case:
         db.session.rollback()
         _propose_change(user, case, data, audit.diff(before, after))
         return case
-    save_edit(user, case, before, after)
+    note = route_linshi(case) if before.get("amount") != after.get("amount") else None
+    save_edit(user, case, before, after, note)
     return case
 
 

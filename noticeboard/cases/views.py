@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from noticeboard.accounts.models import User
 from noticeboard.cases import changes as case_changes
-from noticeboard.cases import emergency, relatives, search, services
+from noticeboard.cases import emergency, linshi_approval, relatives, search, services
 from noticeboard.cases.deadlines import (
     decision_days,
     decision_deadline,
@@ -165,6 +165,8 @@ def _render_detail(case, revealed: bool):
         paperwork_by=db.session.get(User, case.paperwork_done_by_id)
         if case.paperwork_done_by_id
         else None,
+        decider=db.session.get(User, case.decided_by_id) if case.decided_by_id else None,
+        refuse_form=reason_form("reject", "不予审批的理由"),
         check=case_check(case),
         revealed=revealed,
     )
@@ -253,6 +255,31 @@ def complete_paperwork(case_id: int):
     else:
         flash(f"已确认 {case.reference} 的先行救助补办手续并审批", "success")
     return redirect(url_for("cases.detail", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/county-approval", methods=["POST"])
+@requires(Action.APPROVE_LINSHI)
+def approve_linshi(case_id: int):
+    try:
+        case = linshi_approval.approve_linshi(current_user, case_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"已审批 {case.reference}（县级审批）", "success")
+    return redirect(url_for("cases.detail", case_id=case_id, _anchor="linshi-approval"))
+
+
+@bp.route("/cases/<int:case_id>/county-refusal", methods=["POST"])
+@requires(Action.APPROVE_LINSHI)
+def refuse_linshi(case_id: int):
+    form = reason_form("reject", "不予审批的理由")
+    try:
+        case = linshi_approval.refuse_linshi(current_user, case_id, form.reason.data)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"{case.reference} 不予审批，不列入临时救助公示", "success")
+    return redirect(url_for("cases.detail", case_id=case_id, _anchor="linshi-approval"))
 
 
 @bp.route("/cases/<int:case_id>/history")

@@ -36,6 +36,7 @@ class Action(enum.StrEnum):
     RECORD_REFUSAL_LETTER = "record_refusal_letter"  # 不予确认书面告知, by the township
     RECORD_HOME_VISIT = "record_home_visit"  # 入户核查 of a case with 近亲属备案
     COMPLETE_PAPERWORK = "complete_paperwork"  # object: a 先行救助 (not by who entered it)
+    APPROVE_LINSHI = "approve_linshi"  # object: a 临时救助 above the township's limit (县级审批)
 
 
 def refusal(user, action: Action, obj=None) -> str | None:

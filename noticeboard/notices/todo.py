@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 
 from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.audit.access import recent_alerts
@@ -17,6 +17,7 @@ from noticeboard.cases.deadlines import (
     refusal_letter_overdue_clause,
 )
 from noticeboard.cases.emergency import paperwork_days, paperwork_overdue, paperwork_pending
+from noticeboard.cases.linshi_approval import awaiting_county
 from noticeboard.cases.models import (
     NOTICE_PROGRAMS,
     NOTICEABLE_STATUSES,
@@ -32,7 +33,7 @@ from noticeboard.notices.approval import delegated_programs, made_by
 from noticeboard.notices.deadlines import renotice_days, renotice_overdue_clause
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
 from noticeboard.notices.queries import dashboard
-from noticeboard.regions.models import Region
+from noticeboard.regions.models import Confirmer, Region
 from noticeboard.regions.scope import scope_clause
 
 
@@ -216,16 +217,29 @@ def _late_after_decisions(user, today: date) -> list[Task]:
 
 
 def _emergency_paperwork(user, today: date) -> list[Task]:
-    """先行救助 past their paperwork deadline (everyone in the township sees them), and those
-    waiting for a reviewer's confirmation, counted in one query."""
-    overdue, pending = db.session.execute(
+    """先行救助 past their paperwork deadline (everyone in the township sees them), those
+    waiting for a reviewer's confirmation, and the 临时救助 waiting for the county's
+    approval (先行救助 above the township's limit among them), counted in one query."""
+    overdue, pending, county = db.session.execute(
         select(
             func.count(case((paperwork_overdue(today), 1))),
-            func.count(case((paperwork_pending(), 1))),
+            # the reviewer's: not those the county confirms
+            func.count(
+                case(
+                    (
+                        and_(
+                            paperwork_pending(),
+                            Case.decided_under.is_distinct_from(Confirmer.COUNTY),
+                        ),
+                        1,
+                    )
+                )
+            ),
+            func.count(case((awaiting_county(), 1))),
         )
         .select_from(Case)
         .join(Case.village)
-        .where(scope_clause(user), paperwork_pending())
+        .where(scope_clause(user), paperwork_pending() | awaiting_county())
     ).one()
     tasks = [
         Task(
@@ -244,6 +258,16 @@ def _emergency_paperwork(user, today: date) -> list[Task]:
                 "cases.index",
                 {"paperwork": "pending"},
                 "核对补办的材料后确认并审批",
+            )
+        )
+    if can(user, Action.APPROVE_LINSHI):
+        tasks.append(
+            Task(
+                "待县级审批的临时救助",
+                county,
+                "cases.index",
+                {"paperwork": "county"},
+                "金额超过本县乡镇审批限额，由县级民政部门审批",
             )
         )
     return tasks

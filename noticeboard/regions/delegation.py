@@ -1,9 +1,13 @@
-"""Who confirms (审核确认) each program's cases in a county: the county, or its townships."""
+"""Who confirms (审核确认) each program's cases in a county: the county, or its townships;
+and who approves a 临时救助: the township up to the county's limit, the county above it."""
+
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from noticeboard.core.errors import NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
+from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
 from noticeboard.regions.models import ApprovalDelegation, Confirmer, Region, RegionLevel
 from noticeboard.regions.signals import notice_settings_changed
@@ -75,3 +79,57 @@ def set_confirmers(user, county_id, chosen: dict[str, str]) -> dict[str, Confirm
         )
     db.session.commit()
     return after
+
+
+def linshi_township_limit(county_id: int) -> Decimal | None:
+    """The largest 临时救助 the county's townships approve; None: every one."""
+    return db.session.scalar(select(Region.linshi_township_limit).where(Region.id == county_id))
+
+
+def linshi_confirmer(county_id: int, amount: Decimal) -> Confirmer:
+    """Who approves a 临时救助 of `amount` in the county (民发〔2018〕23号): the township up
+    to the county's limit, the county above it."""
+    limit = linshi_township_limit(county_id)
+    return Confirmer.COUNTY if limit is not None and amount > limit else Confirmer.TOWNSHIP
+
+
+def linshi_rule(county_id: int, by: Confirmer) -> str:
+    """The county's rule as a refusal names it. "超过" rather than "以上": in Chinese rules
+    以上 includes the amount itself, which the township still approves."""
+    limit = linshi_township_limit(county_id)
+    if by == Confirmer.TOWNSHIP:
+        if limit is None:
+            return "本县临时救助由乡镇（街道）审批"
+        return f"本县临时救助 {limit:,.2f} 元及以下由乡镇（街道）审批"
+    if limit is None:  # routed to the county under an earlier limit, since lifted
+        return "该临时救助录入时超过乡镇审批限额，由县级民政部门审批"
+    return f"本县临时救助超过 {limit:,.2f} 元的由县级民政部门审批"
+
+
+def limit_label(limit: Decimal | None) -> str:
+    return "不设限额（乡镇审批全部临时救助）" if limit is None else f"{limit:,.2f} 元"
+
+
+def set_linshi_limit(user, county_id, value) -> Decimal | None:
+    """The county officer (or the administrator) sets the township's limit (empty: none);
+    audited with before and after. Cases entered before keep the approval they were
+    entered under."""
+    require(user, Action.SET_APPROVAL_RULES)
+    county = county_of_user(user, county_id)
+    label = "临时救助乡镇审批限额"
+    try:
+        limit = clean_amount(value, label) if str(value or "").strip() else None
+    except FieldError as error:
+        raise ValidationFailed({"linshi_limit": [f"{error}；不设限额请留空"]}) from None
+    before = county.linshi_township_limit
+    county.linshi_township_limit = limit
+    if limit != before:
+        notice_settings_changed.send(
+            county,
+            user=user,
+            before={"linshi_township_limit": limit_label(before)},
+            after={"linshi_township_limit": limit_label(limit)},
+            note="临时救助审批限额",
+        )
+    db.session.commit()
+    return limit

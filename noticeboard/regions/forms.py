@@ -35,3 +35,9 @@ class DelegationForm(FlaskForm):
 
 class TerminationSettingForm(FlaskForm):
     dibao = SelectField("低保终止方式", choices=TerminationPath.choices(), validate_choice=False)
+
+
+class LinshiLimitForm(FlaskForm):
+    linshi_limit = StringField(
+        "临时救助乡镇审批限额（元）", render_kw={"inputmode": "decimal", "maxlength": 20}
+    )

@@ -1,12 +1,13 @@
 """The region tree."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from noticeboard.core.enums import LabelledStrEnum
-from noticeboard.core.types import StrEnumColumn, UTCDateTime, utcnow
+from noticeboard.core.types import Money, StrEnumColumn, UTCDateTime, utcnow
 from noticeboard.extensions import db
 
 
@@ -47,6 +48,10 @@ class Region(db.Model):
     __table_args__ = (
         UniqueConstraint("parent_id", "name", name="uq_regions_parent_name"),
         CheckConstraint("(level = 'county') = (parent_id IS NULL)", name="only_county_is_root"),
+        CheckConstraint(
+            "linshi_township_limit IS NULL OR (level = 'county' AND linshi_township_limit > 0)",
+            name="linshi_limit_of_a_county",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +70,10 @@ class Region(db.Model):
     near_relative_column: Mapped[NearRelativeColumn | None] = mapped_column(
         StrEnumColumn(NearRelativeColumn, 10)
     )
+    # A county's: the largest 临时救助 its townships approve; above it, the county
+    # (民发〔2018〕23号). None: the townships approve every 临时救助 (regions/delegation.py).
+    # Its history is the audit log's (region entries noted 临时救助审批限额).
+    linshi_township_limit: Mapped[Decimal | None] = mapped_column(Money)
 
     parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Region"]] = relationship(back_populates="parent", order_by="Region.name")

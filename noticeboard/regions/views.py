@@ -9,6 +9,7 @@ from noticeboard.core.permissions import Action, requires
 from noticeboard.regions import delegation, services, termination
 from noticeboard.regions.forms import (
     DelegationForm,
+    LinshiLimitForm,
     RegionForm,
     RegionSettingsForm,
     TerminationSettingForm,
@@ -92,10 +93,10 @@ def settings(region_id: int):
 @login_required
 @requires(Action.SET_APPROVAL_RULES)
 def approval():
-    """Who confirms the county's 低保 and 特困 cases: the county, or its townships."""
+    """Who confirms the county's 低保 and 特困 cases: the county, or its townships; and up to
+    which amount the townships approve 临时救助 (its own form, posted to linshi_limit)."""
     county_id = delegation.county_id_of(current_user.region)
-    current = delegation.confirmers(county_id)
-    form = DelegationForm(data={p: c.value for p, c in current.items()})
+    form = DelegationForm(data=_chosen(county_id))
     if form.validate_on_submit():
         try:
             delegation.set_confirmers(
@@ -106,7 +107,46 @@ def approval():
         else:
             flash("已保存审核确认权限，自即日起的审核确认适用", "success")
             return redirect(url_for("regions.approval"))
-    return render_template("regions/approval.html", form=form, current=current)
+    limit = delegation.linshi_township_limit(county_id)
+    limit_form = LinshiLimitForm(formdata=None, data={"linshi_limit": limit or ""})
+    return _render_approval(county_id, form, limit_form)
+
+
+def _chosen(county_id: int) -> dict[str, str]:
+    return {program: by.value for program, by in delegation.confirmers(county_id).items()}
+
+
+def _render_approval(county_id: int, form, limit_form):
+    return render_template(
+        "regions/approval.html",
+        form=form,
+        current=delegation.confirmers(county_id),
+        limit_form=limit_form,
+        limit_label=delegation.limit_label(delegation.linshi_township_limit(county_id)),
+    )
+
+
+@bp.route("/approval/linshi-limit", methods=["POST"])
+@login_required
+@requires(Action.SET_APPROVAL_RULES)
+def linshi_limit():
+    """The largest 临时救助 the county's townships approve (empty: every one)."""
+    county_id = delegation.county_id_of(current_user.region)
+    form = LinshiLimitForm()
+    if form.validate():
+        try:
+            limit = delegation.set_linshi_limit(current_user, county_id, form.linshi_limit.data)
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash(
+                f"已保存临时救助乡镇审批限额：{delegation.limit_label(limit)}，自即日起录入的"
+                "临时救助适用",
+                "success",
+            )
+            return redirect(url_for("regions.approval", _anchor="linshi-limit"))
+    delegation_form = DelegationForm(formdata=None, data=_chosen(county_id))
+    return _render_approval(county_id, delegation_form, form)
 
 
 @bp.route("/termination", methods=["GET", "POST"])

@@ -59,7 +59,7 @@ FORM_NAMES = [
     "income_per_person", "frequent_review", "amount_override_reason", "kind", "start_month",
     "note", "renotice_above",
     "person_name", "staff_name", "post", "workplace", "relation", "visited_on", "visitors",
-    "finding", "emergency_reason", "paperwork",
+    "finding", "emergency_reason", "paperwork", "linshi_limit",
 ]  # fmt: skip
 ROLES = ["anonymous", "clerk", "reviewer", "county", "admin"]
 NOT_WALKED = {"static", "accounts.logout"}  # logout ends the session the walk runs in

@@ -138,6 +138,7 @@ def test_flask_settings_show_prints_each_rule_of_the_county(app, world):
     assert len(settings) == len(lines)
     assert settings["approval.dibao"] == "township  # 委托乡镇（街道）审核确认"
     assert settings["approval.tekun"] == "county  # 县级民政部门审核确认"
+    assert settings["linshi.township_limit"].startswith("none  # ")
     assert settings["decision.working_days"].startswith("30  #")
     assert settings["refusal_letter.working_days"].startswith("3  #")
     assert settings["renotice.working_days"].startswith("15  #")
