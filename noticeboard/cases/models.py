@@ -187,6 +187,10 @@ class Case(db.Model):
         # reading every case of the county.
         Index("ix_cases_program_paid_on", "program", "paid_on"),
         Index("ix_cases_decided_at", "decided_at"),
+        # A scope's counts (工作台: overdue, waiting for a notice, 先行救助) read the scope's
+        # villages first, then only their cases of a status or program.
+        Index("ix_cases_village_status", "village_id", "status"),
+        Index("ix_cases_village_program", "village_id", "program"),
         # The retention run: cases closed before a day, not yet erased.
         Index("ix_cases_closed_at", "closed_at"),
     )
