@@ -15,7 +15,14 @@ from stdnum.cn import ric
 from noticeboard.cases.models import Program
 from noticeboard.core.dates import local_today
 from noticeboard.extensions import db
-from noticeboard.notices import approval, linshi_lists, objections, pre_approval, rosters
+from noticeboard.notices import (
+    approval,
+    linshi_lists,
+    objections,
+    pre_approval,
+    rosters,
+    terminations,
+)
 from noticeboard.notices.models import Notice, NoticeKind
 from noticeboard.regions.models import RegionLevel
 from noticeboard.regions.services import create_region, find_region_by_names
@@ -115,6 +122,24 @@ def linshi_list(world, factory) -> Built:
     return Built(notice.id, len(LONG_NAMES))
 
 
+def termination_tekun(world, factory) -> Built:
+    """终止公示 of a 特困 person on the roster (the longest name), in force today."""
+    started = local_today() - timedelta(days=20)
+    village = long_village(world)
+    case = _case(world, factory, Program.TEKUN, village, LONG_NAMES[1], 1)
+    draft = pre_approval.prepare_notice(
+        world.clerk_a, village.id, Program.TEKUN, [case.id], today=started
+    )
+    pre_approval.publish_notice(world.reviewer_a, draft.id, today=started)
+    approval.approve_case(world.county_officer, case.id, today=started + timedelta(days=10))
+    termination = terminations.propose_termination(
+        world.clerk_a, case.id, "本人已由子女接回赡养，经核实不再符合特困人员认定条件。"
+    )
+    notice = pre_approval.publish_notice(world.reviewer_a, termination.notice_id)
+    db.session.commit()
+    return Built(notice.id, 1)
+
+
 def thousand_rows(world, factory) -> Built:
     """A 1,000-household 拟保公示 (a whole street's re-check, say)."""
     names = [LONG_NAMES[i % len(LONG_NAMES)] for i in range(1000)]
@@ -163,5 +188,6 @@ LAYOUT_CASES: dict[str, tuple[NoticeKind, Callable]] = {
     "7day-tekun": (NoticeKind.PRE_APPROVAL, seven_day_tekun),
     "roster": (NoticeKind.ROSTER, roster_dibao),
     "linshi": (NoticeKind.LINSHI_LIST, linshi_list),
+    "termination": (NoticeKind.TERMINATION, termination_tekun),
     "1000rows": (NoticeKind.PRE_APPROVAL, thousand_rows),
 }
