@@ -896,7 +896,7 @@ class CountyBuilder:
 
     def notice_row(self, plan: NoticePlan) -> dict:
         from noticeboard.masking.rules import Channel
-        from noticeboard.notices.models import Notice
+        from noticeboard.notices.models import Notice, NoticeKind
         from noticeboard.notices.snapshots import (
             build_snapshot,
             canonical_json,
@@ -932,6 +932,7 @@ class CountyBuilder:
         if plan.published:
             # What `freeze` stores, from a transient Notice that never enters the session.
             notice = Notice(**row)
+            notice.kind = NoticeKind(plan.kind)  # as loaded: the enum, which knows its period
             notice.region = plan.region
             cases = [s.model for s in plan.cases]
             online = canonical_json(build_snapshot(notice, cases, Channel.ONLINE))
