@@ -1,7 +1,7 @@
 """cases.refusal_told_on: the day a refusal (不予确认) was told to the applicant in writing
 
 The rules give the township 3 working days from the decision (《最低生活保障审核确认办法》
-Art. 22, 《特困人员认定办法》Art. 16). Cases refused before this column existed are taken as
+and 《特困人员认定办法》). Cases refused before this column existed are taken as
 told on the day of their decision: the reason was required with the decision and given to
 the household then, and nobody can say more now; leaving them empty would list every old
 refusal as late.

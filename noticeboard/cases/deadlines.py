@@ -88,8 +88,8 @@ def overdue_clause(today: date | None = None) -> ColumnElement[bool]:
 
 def refusal_letter_deadline(case: Case, today: date | None = None) -> Deadline | None:
     """A refusal (不予确认) is told to the applicant in writing, with its reason, within 3
-    working days of the decision (《最低生活保障审核确认办法》Art. 22, 《特困人员认定办法》
-    Art. 16). None when the case is not refused or the letter is recorded."""
+    working days of the decision (《最低生活保障审核确认办法》 and 《特困人员认定办法》: 在作出
+    决定3个工作日内书面告知申请人并说明理由). None when not refused or the letter is recorded."""
     if case.status != CaseStatus.REJECTED or case.decided_at is None:
         return None
     if case.program not in NOTICE_PROGRAMS or case.refusal_told_on is not None:
