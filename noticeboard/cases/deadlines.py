@@ -29,6 +29,15 @@ class Deadline:
     estimated: bool  # rests on a year whose holidays nobody has entered
 
 
+def working_days_after(start: date, days: int, today: date | None = None) -> Deadline:
+    """The deadline `days` working days after `start` (a decision, a payment…), and how far
+    past it `today` is; an estimate when it rests on a year whose holidays nobody knows."""
+    today = today or local_today()
+    calendar = WorkCalendar()
+    due = calendar.add_working_days(start + timedelta(days=1), days)
+    return Deadline(due, max((today - due).days, 0), calendar.estimated(start, due))
+
+
 def applied_on(case: Case) -> date:
     return case.created_at.astimezone(CHINA).date()
 
@@ -37,11 +46,7 @@ def decision_deadline(case: Case, today: date | None = None) -> Deadline | None:
     """When the case must be decided; None when it is decided or has no such deadline."""
     if case.program not in NOTICE_PROGRAMS or case.status not in UNDECIDED_STATUSES:
         return None
-    today = today or local_today()
-    calendar = WorkCalendar()
-    applied = applied_on(case)
-    due = calendar.add_working_days(applied + timedelta(days=1), decision_days())
-    return Deadline(due, max((today - due).days, 0), calendar.estimated(applied, due))
+    return working_days_after(applied_on(case), decision_days(), today)
 
 
 @dataclass
@@ -94,11 +99,7 @@ def refusal_letter_deadline(case: Case, today: date | None = None) -> Deadline |
         return None
     if case.program not in NOTICE_PROGRAMS or case.refusal_told_on is not None:
         return None
-    today = today or local_today()
-    calendar = WorkCalendar()
-    decided = case.decided_at.astimezone(CHINA).date()
-    due = calendar.add_working_days(decided + timedelta(days=1), refusal_days())
-    return Deadline(due, max((today - due).days, 0), calendar.estimated(decided, due))
+    return working_days_after(case.decided_at.astimezone(CHINA).date(), refusal_days(), today)
 
 
 def refusal_letter_overdue_clause(today: date | None = None) -> ColumnElement[bool]:

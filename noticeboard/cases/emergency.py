@@ -6,14 +6,14 @@ Art. 48, 民发〔2018〕23号). Paid, it is on the month's after-the-fact list
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm.exc import StaleDataError
 
 from noticeboard.audit.models import AuditAction
-from noticeboard.cases.deadlines import Deadline
+from noticeboard.cases.deadlines import Deadline, working_days_after
 from noticeboard.cases.models import Case, Program
 from noticeboard.cases.services import audit_case, get_case
 from noticeboard.core.dates import local_today
@@ -33,10 +33,7 @@ def paperwork_deadline(case: Case, today: date | None = None) -> Deadline | None
     """When a 先行救助's paperwork is due; None when it is no 先行救助 or is complete."""
     if case.emergency_reason is None or case.paperwork_done_at is not None:
         return None
-    today = today or local_today()
-    calendar = WorkCalendar()
-    due = calendar.add_working_days(case.paid_on + timedelta(days=1), paperwork_days())
-    return Deadline(due, max((today - due).days, 0), calendar.estimated(case.paid_on, due))
+    return working_days_after(case.paid_on, paperwork_days(), today)
 
 
 def paperwork_pending() -> ColumnElement[bool]:

@@ -3,22 +3,19 @@ township investigates again and, within 15 working days, gives its opinion and n
 case again (《特困人员认定办法》: 对公示有异议的…在15个工作日内提出审核意见，并重新公示).
 Until it is noticed again the case stays 复查中 (notices.objections.resolve_objection)."""
 
-from datetime import timedelta
-
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, select
 
 from noticeboard.cases.deadlines import (
-    Deadline,
     NamedDeadline,
     register_deadline,
     started_before,
+    working_days_after,
 )
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.cases.search import register_overdue_filter
 from noticeboard.core.dates import CHINA, local_today
 from noticeboard.extensions import db
-from noticeboard.holidays.calendar import WorkCalendar
 from noticeboard.notices.models import Objection, ObjectionOutcome
 
 LABEL = "异议成立后未按时重新公示（特困）"
@@ -56,11 +53,8 @@ def renotice_deadline(case: Case, today=None) -> NamedDeadline | None:
     )
     if upheld is None:
         return None
-    today = today or local_today()
-    calendar = WorkCalendar()
     resolved = upheld.astimezone(CHINA).date()
-    due = calendar.add_working_days(resolved + timedelta(days=1), renotice_days())
-    deadline = Deadline(due, max((today - due).days, 0), calendar.estimated(resolved, due))
+    deadline = working_days_after(resolved, renotice_days(), today)
     return NamedDeadline("重新公示时限", "重新调查核实并重新公示", renotice_days(), deadline)
 
 
