@@ -567,7 +567,7 @@ class CountyBuilder:
 
     def life(self, spec: CaseSpec, schedule: dict, paid_on: date | None) -> None:
         """The days the case was entered, approved and closed, as its status implies."""
-        from noticeboard.cases.models import CaseStatus
+        from noticeboard.cases.models import CaseStatus, review_anchor
         from noticeboard.core.dates import first_of_next_month
 
         rng, today = self.rng, self.today
@@ -609,6 +609,10 @@ class CountyBuilder:
         row["status"] = CaseStatus(status)
         row["created_at"] = spec.created
         row["created_by_id"] = row["updated_by_id"] = spec.staff.clerk.id
+        # Written by the ORM on every save; these rows go in with Core inserts.
+        row["review_anchor"] = review_anchor(
+            None, row.get("decided_at"), row.get("benefit_start"), spec.created
+        )
 
     # --------------------------------------------------------------- notices
 

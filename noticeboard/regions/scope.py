@@ -3,7 +3,7 @@
 `user` is any object with a `region` (a staff account); regions sit below accounts.
 """
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import BinaryExpression, ColumnElement, select
 
 from noticeboard.core.errors import ValidationFailed
 from noticeboard.core.validation import parse_id
@@ -18,6 +18,21 @@ def region_in_scope(user, region: Region) -> bool:
 def scope_clause(user, path_column=Region.path) -> ColumnElement[bool]:
     """WHERE clause limiting a query joined to regions to the user's region and below."""
     return path_column.startswith(user.region.path, autoescape=True)
+
+
+def village_in(village_column, region: Region) -> BinaryExpression:
+    """SQL: a row's village (`village_column`) lies in `region`, without joining regions;
+    `.left` is the village expression compared, for grouping by it.
+
+    A county's villages are nearly every village, but SQLite cannot tell how many villages
+    a path holds and reads a county's rows village by village through the village index
+    (120 ms for its 73,000 roster cases, where the range of an index on what the query
+    filters reads them in 22 ms). `+ 0` keeps the village index out of a county's plan; a
+    township's or a village's still reads its few villages first."""
+    villages = select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
+    if region.level == RegionLevel.COUNTY:
+        village_column = village_column + 0
+    return village_column.in_(villages.scalar_subquery())
 
 
 def chosen_region(

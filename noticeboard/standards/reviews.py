@@ -3,11 +3,11 @@ what is due this month or overdue, and recording a review's outcome."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy import BinaryExpression, ColumnElement, and_, extract, func, select
 from sqlalchemy import case as case_when  # `case` names a case in this module
 
 from noticeboard.audit import services as audit
@@ -16,15 +16,16 @@ from noticeboard.cases import services as cases
 from noticeboard.cases.lifecycle import reinvestigate
 from noticeboard.cases.models import NOTICE_PROGRAMS, ROSTER_STATUSES, Case, Program
 from noticeboard.cases.validation import clean_case
-from noticeboard.core.dates import CHINA, china_date, local_today
+from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, ValidationFailed
-from noticeboard.core.pages import Page, page_of_query
+from noticeboard.core.pages import PER_PAGE, Page
 from noticeboard.core.permissions import Action, can, require
 from noticeboard.core.validation import FieldError, clean_amount, clean_reason
 from noticeboard.extensions import db
 from noticeboard.notices.terminations import end_case
 from noticeboard.notices.todo import Task, register_tasks
 from noticeboard.regions.models import Region, RegionLevel
+from noticeboard.regions.scope import village_in
 from noticeboard.standards.models import CaseReview, ReviewOutcome, ReviewSetting
 from noticeboard.standards.services import county_of_user
 
@@ -42,19 +43,9 @@ def review_months(frequent: bool) -> int:
     return int(current_app.config[key])
 
 
-def next_due(
-    frequent: bool, last_review: date | None, decided_at, benefit_start: date | None, created_at
-) -> date:
-    """12 (or 6) months after the last review, else after the approval (审核确认); a
-    recipient taken over from before the system counts from their first benefit month."""
-    if last_review is not None:
-        anchor = last_review
-    elif decided_at is not None:
-        anchor = decided_at.astimezone(CHINA).date()
-    elif benefit_start is not None:
-        anchor = benefit_start
-    else:
-        anchor = created_at.astimezone(CHINA).date()
+def next_due(frequent: bool, anchor: date) -> date:
+    """12 (or 6) months after the case's review anchor (cases.models.review_anchor: the
+    last review, else the approval, else the first benefit month, else the entry)."""
     return add_months(anchor, review_months(frequent))
 
 
@@ -69,45 +60,40 @@ class DueReview:
     overdue: bool
 
 
-def _last_reviews():
+def _cutoffs(month_start: date) -> tuple[date, date]:
+    """The anchors before which a review falls before `month_start`, for a frequent (6
+    months) and an ordinary (12 months) case. add_months() moves the anchor's month by 6
+    or 12 and keeps it in that month, so the review falls before `month_start` exactly when
+    the anchor lies before the first day 6 or 12 months earlier: one comparison per case,
+    no date arithmetic in SQL (SQLite and PostgreSQL alike)."""
     return (
-        select(CaseReview.case_id, func.max(CaseReview.reviewed_on).label("last"))
-        .group_by(CaseReview.case_id)
-        .subquery()
+        add_months(month_start, -review_months(True)),
+        add_months(month_start, -review_months(False)),
     )
 
 
-def _anchor_before(last_review, day: date) -> ColumnElement[bool]:
-    """SQL: next_due()'s anchor (the last review, else the approval, else the first benefit
-    month, else the entry; Beijing days) lies before `day`."""
-    moment = datetime.combine(day, time(0), CHINA)
-    return case_when(
-        (last_review.is_not(None), last_review < day),
-        (Case.decided_at.is_not(None), Case.decided_at < moment),
-        (Case.benefit_start.is_not(None), Case.benefit_start < day),
-        else_=Case.created_at < moment,
-    )
-
-
-def _due_before(last_review, month_start: date) -> ColumnElement[bool]:
-    """SQL: the review falls before the first day of a month. add_months() moves the
-    anchor's month by 6 or 12 and keeps it in that month, so the review falls before
-    `month_start` exactly when the anchor lies before the first day 6 or 12 months earlier:
-    one comparison per case, no date arithmetic in SQL (SQLite and PostgreSQL alike)."""
-    return case_when(
-        (
-            Case.frequent_review,
-            _anchor_before(last_review, add_months(month_start, -review_months(True))),
+def _due_before(month_start: date) -> ColumnElement[bool]:
+    """SQL: the review falls before the first day of a month. The first term is the range
+    of ix_cases_review_anchor the database reads; the second picks by frequency in it."""
+    frequent, ordinary = _cutoffs(month_start)
+    return and_(
+        Case.review_anchor < max(frequent, ordinary),
+        case_when(
+            (Case.frequent_review, Case.review_anchor < frequent),
+            else_=Case.review_anchor < ordinary,
         ),
-        else_=_anchor_before(last_review, add_months(month_start, -review_months(False))),
     )
+
+
+def _in_region(region: Region) -> BinaryExpression:
+    return village_in(Case.village_id, region)
 
 
 def _on_rosters_in(region: Region):
     return (
         Case.status.in_(ROSTER_STATUSES),
         Case.program.in_(NOTICE_PROGRAMS),
-        Region.path.startswith(region.path, autoescape=True),
+        _in_region(region),
     )
 
 
@@ -117,71 +103,86 @@ def due_review_counts(region: Region, today: date | None = None) -> tuple[int, i
     today = today or local_today()
     month_start = today.replace(day=1)
     next_month = add_months(month_start, 1)
-    last = _last_reviews()
     this_month, overdue = db.session.execute(
-        select(
-            func.count(case_when((_due_before(last.c.last, next_month), 1))),
-            func.count(case_when((_due_before(last.c.last, month_start), 1))),
-        )
+        select(func.count(), func.count(case_when((_due_before(month_start), 1))))
         .select_from(Case)
-        .join(Region, Region.id == Case.village_id)
-        .outerjoin(last, last.c.case_id == Case.id)
-        .where(*_on_rosters_in(region))
+        .where(*_on_rosters_in(region), _due_before(next_month))
     ).one()
     return this_month - overdue, overdue
 
 
-def _due_lines(region: Region, last, today: date):
+def _due_by_village(region: Region, today: date) -> dict[int, tuple[int, int]]:
+    """Per village within `region`: reviews falling in this month, and overdue ones."""
+    month_start = today.replace(day=1)
+    village = _in_region(region).left
+    rows = db.session.execute(
+        select(village, func.count(), func.count(case_when((_due_before(month_start), 1))))
+        .where(*_on_rosters_in(region), _due_before(add_months(month_start, 1)))
+        .group_by(village)
+    )
+    return {village_id: (due - overdue, overdue) for village_id, due, overdue in rows}
+
+
+def _due_lines(region: Region, today: date):
     """The query of due_reviews(): each due case with what next_due() needs."""
-    township = db.aliased(Region)
+    village, township = db.aliased(Region), db.aliased(Region)
     return (
         select(
             Case.id,
             Case.program,
             Case.applicant_name,
             Case.frequent_review,
-            Case.decided_at,
-            Case.benefit_start,
-            Case.created_at,
-            last.c.last,
-            Region.name,
+            Case.review_anchor,
+            village.name,
             township.name,
         )
-        .join(Region, Region.id == Case.village_id)
-        .join(township, township.id == Region.parent_id)
-        .outerjoin(last, last.c.case_id == Case.id)
+        .join(village, village.id == Case.village_id)
+        .join(township, township.id == village.parent_id)
         .where(*_on_rosters_in(region))
-        .where(_due_before(last.c.last, add_months(today.replace(day=1), 1)))
+        .where(_due_before(add_months(today.replace(day=1), 1)))
     )
 
 
 def _line(row, today: date) -> DueReview:
-    case_id, program, name, frequent, decided_at, start, created_at, last_on = row[:8]
-    due_on = next_due(frequent, last_on, decided_at, start, created_at)
+    case_id, program, name, frequent, anchor, village, township = row
+    due_on = next_due(frequent, anchor)
     reference = f"{Program(program).label}-{case_id:06d}"
     return DueReview(
-        case_id, reference, name, row[9], row[8], due_on, due_on < today.replace(day=1)
+        case_id, reference, name, township, village, due_on, due_on < today.replace(day=1)
     )
 
 
-def due_review_page(region: Region, number: int | None, today: date | None = None) -> Page:
-    """A page of due_reviews(), in its order, cut in SQL: the month a review falls in is
-    the anchor's month plus 6 or 12, so ordering by that month and the anchor's day orders
-    by due date without dating every case in Python (73,000 on a county's page)."""
+def _order(line: DueReview, anchor_day: int) -> tuple:
+    """Due month, then the anchor's day (a due day cut to a short month's end keeps the
+    order of the anchors), then the case."""
+    return (line.due_on.year, line.due_on.month, anchor_day, line.case_id)
+
+
+def due_review_page(
+    region: Region, number: int | None, today: date | None = None, total: int | None = None
+) -> Page:
+    """A page of due_reviews(), in its order, cut in SQL. Within one frequency the due day
+    follows the anchor, so each frequency is read in the index's order, as far as the page
+    reaches, and the two are merged: no case is dated that the page does not show (a
+    county's page would otherwise date 56,000)."""
     today = today or local_today()
-    last = _last_reviews()
-    anchor = case_when(
-        (last.c.last.is_not(None), last.c.last),
-        (Case.decided_at.is_not(None), china_date(Case.decided_at)),
-        (Case.benefit_start.is_not(None), Case.benefit_start),
-        else_=china_date(Case.created_at),
-    )
-    months = case_when((Case.frequent_review, review_months(True)), else_=review_months(False))
-    due_month = extract("year", anchor) * 12 + extract("month", anchor) + months
-    query = _due_lines(region, last, today).order_by(due_month, extract("day", anchor), Case.id)
-    return page_of_query(
-        query, number, load=lambda window: [_line(row, today) for row in db.session.execute(window)]
-    )
+    if total is None:
+        total = sum(due_review_counts(region, today))
+    pages = max(1, -(-total // PER_PAGE))
+    number = min(max(number or 1, 1), pages)
+    start = (number - 1) * PER_PAGE
+    query = _due_lines(region, today)
+    lines = []
+    for frequent in (True, False):
+        rows = db.session.execute(
+            query.where(Case.frequent_review.is_(frequent))
+            .order_by(Case.review_anchor, Case.id)
+            .limit(start + PER_PAGE)
+        )
+        lines += [(_line(row, today), row.review_anchor.day) for row in rows]
+    lines.sort(key=lambda pair: _order(*pair))
+    items = [line for line, _ in lines[start : start + PER_PAGE]]
+    return Page(items, number, pages, total, start)
 
 
 def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
@@ -189,9 +190,7 @@ def due_reviews(region: Region, today: date | None = None) -> list[DueReview]:
     falls in this month or earlier, overdue first. A review is due in its month: it is
     overdue once that month has ended. SQL picks the due cases; next_due() dates them."""
     today = today or local_today()
-    lines = [
-        _line(row, today) for row in db.session.execute(_due_lines(region, _last_reviews(), today))
-    ]
+    lines = [_line(row, today) for row in db.session.execute(_due_lines(region, today))]
     return sorted(lines, key=lambda d: (not d.overdue, d.due_on, d.case_id))
 
 
@@ -209,22 +208,39 @@ class TownshipShare:
         return None if total == 0 else self.on_time / total
 
 
-def shares_on_time(region: Region, today: date | None = None) -> list[TownshipShare]:
+def shares_on_time(
+    region: Region, today: date | None = None, overdue: dict[int, int] | None = None
+) -> list[TownshipShare]:
     """Per township within `region`: reviews of the last twelve months done on time, done
-    late, and overdue now."""
+    late, and overdue now (`overdue`: per village, when the caller has counted them)."""
     today = today or local_today()
+    if overdue is None:
+        overdue = {v: late for v, (_, late) in _due_by_village(region, today).items()}
     since = add_months(today, -12)
     counts: dict[int, list[int]] = {}
-    reviews = db.session.execute(
-        select(Region.parent_id, CaseReview.due_on, CaseReview.reviewed_on)
-        .join(Case, Case.id == CaseReview.case_id)
-        .join(Region, Region.id == Case.village_id)
-        .where(Region.path.startswith(region.path, autoescape=True))
-        .where(CaseReview.reviewed_on >= since)
+    township_of = dict(
+        db.session.execute(
+            select(Region.id, Region.parent_id).where(
+                Region.path.startswith(region.path, autoescape=True)
+            )
+        ).all()
     )
-    for township_id, due_on, reviewed_on in reviews:
-        on_time = (reviewed_on.year, reviewed_on.month) <= (due_on.year, due_on.month)
-        counts.setdefault(township_id, [0, 0, 0])[0 if on_time else 1] += 1
+
+    def month(day):
+        return extract("year", day) * 12 + extract("month", day)
+
+    on_time = month(CaseReview.reviewed_on) <= month(CaseReview.due_on)
+    village = _in_region(region)
+    done = db.session.execute(
+        select(village.left, func.count(case_when((on_time, 1))), func.count())
+        .join(Case, Case.id == CaseReview.case_id)
+        .where(village, CaseReview.reviewed_on >= since)
+        .group_by(village.left)
+    )
+    for village_id, in_time, every in done:
+        line = counts.setdefault(township_of[village_id], [0, 0, 0])
+        line[0] += in_time
+        line[1] += every - in_time
     townships = {
         t.id: t
         for t in db.session.scalars(
@@ -233,21 +249,38 @@ def shares_on_time(region: Region, today: date | None = None) -> list[TownshipSh
             .where(Region.path.startswith(region.path, autoescape=True))
         )
     }
-    last = _last_reviews()
-    overdue = db.session.execute(
-        select(Region.parent_id, func.count())
-        .select_from(Case)
-        .join(Region, Region.id == Case.village_id)
-        .outerjoin(last, last.c.case_id == Case.id)
-        .where(*_on_rosters_in(region), _due_before(last.c.last, today.replace(day=1)))
-        .group_by(Region.parent_id)
-    )
-    for township_id, count in overdue:
-        counts.setdefault(township_id, [0, 0, 0])[2] += count
+    for village_id, count in overdue.items():
+        if count:
+            counts.setdefault(township_of[village_id], [0, 0, 0])[2] += count
     return [
         TownshipShare(t, *counts.get(t.id, [0, 0, 0]))
         for t in sorted(townships.values(), key=lambda t: t.path)
     ]
+
+
+@dataclass(frozen=True)
+class DueOverview:
+    """The 定期核查 page: a page of due reviews, the counts, and a county's shares."""
+
+    page: Page
+    this_month: int
+    overdue: int
+    shares: list[TownshipShare] | None  # a county's townships; None below a county
+
+
+def due_overview(region: Region, number: int | None, today: date | None = None) -> DueOverview:
+    """Everything the page shows, counting the due cases once (per village: the totals,
+    and each township's overdue for a county)."""
+    today = today or local_today()
+    by_village = _due_by_village(region, today)
+    this_month = sum(due for due, _ in by_village.values())
+    overdue = sum(late for _, late in by_village.values())
+    page = due_review_page(region, number, today, total=this_month + overdue)
+    shares = None
+    if region.level == RegionLevel.COUNTY:
+        late = {village_id: n for village_id, (_, n) in by_village.items()}
+        shares = shares_on_time(region, today, late)
+    return DueOverview(page, this_month, overdue, shares)
 
 
 def reviews_of(case_id: int) -> list[CaseReview]:
@@ -259,12 +292,7 @@ def reviews_of(case_id: int) -> list[CaseReview]:
 
 
 def due_on_of(case: Case) -> date:
-    last = db.session.scalar(
-        select(func.max(CaseReview.reviewed_on)).where(CaseReview.case_id == case.id)
-    )
-    return next_due(
-        case.frequent_review, last, case.decided_at, case.benefit_start, case.created_at
-    )
+    return next_due(case.frequent_review, case.review_anchor)
 
 
 def reviewable(case: Case) -> bool:
@@ -344,6 +372,7 @@ def record_review(
         # Before the review is added: a change proposed for the reviewer commits on its own.
         _change(user, case, amounts or {})
     db.session.add(review)
+    case.last_reviewed_on = max(review.reviewed_on, case.last_reviewed_on or review.reviewed_on)
     entry = f"{outcome.label}：{note}" if note else outcome.label
     cases.audit_case(AuditAction.REVIEW, case, user, note=entry)
     if outcome == ReviewOutcome.TERMINATE:

@@ -12,7 +12,6 @@ from noticeboard.core.pages import page_of
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
-from noticeboard.regions.models import RegionLevel
 from noticeboard.standards import recalculation, reviews, services
 from noticeboard.standards.models import ReviewOutcome
 
@@ -119,15 +118,13 @@ def review_setting():
 
 @bp.route("/reviews/")
 def due():
-    region = current_user.region
-    this_month, overdue = reviews.due_review_counts(region)
-    county_view = region.level == RegionLevel.COUNTY
+    shown = reviews.due_overview(current_user.region, parse_id(request.args.get("page")))
     return render_template(
         "standards/due.html",
-        page=reviews.due_review_page(region, parse_id(request.args.get("page"))),
-        overdue=overdue,
-        total=this_month + overdue,
-        shares=reviews.shares_on_time(current_user.region) if county_view else None,
+        page=shown.page,
+        overdue=shown.overdue,
+        total=shown.this_month + shown.overdue,
+        shares=shown.shares,
     )
 
 

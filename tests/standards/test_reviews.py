@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from noticeboard.cases import services as cases
 from noticeboard.cases.models import Case, CaseStatus, Program
+from noticeboard.core.dates import CHINA
 from noticeboard.core.errors import DomainError
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeKind
@@ -166,7 +167,25 @@ def test_the_commands_print_the_standards_and_the_reviews_due(app, factory, worl
     assert unknown.exit_code != 0 and "区划“示范县/无此镇”不存在" in unknown.output
 
 
-def test_sql_picks_exactly_the_reviews_the_rule_makes_due(factory, world):
+def expected_due(case_id: int) -> date:
+    """The rule written out from the case's own fields and reviews (not the stored anchor):
+    12 or 6 months after the last review, else the approval, else the first benefit month,
+    else the entry, in Beijing days."""
+    case = db.session.get(Case, case_id)
+    last = max((r.reviewed_on for r in reviews.reviews_of(case_id)), default=None)
+    if last is not None:
+        anchor = last
+    elif case.decided_at is not None:
+        anchor = case.decided_at.astimezone(CHINA).date()
+    elif case.benefit_start is not None:
+        anchor = case.benefit_start
+    else:
+        anchor = case.created_at.astimezone(CHINA).date()
+    assert reviews.due_on_of(case) == reviews.next_due(case.frequent_review, anchor)
+    return reviews.add_months(anchor, 6 if case.frequent_review else 12)
+
+
+def test_sql_picks_exactly_the_reviews_the_rule_makes_due(factory, world, monkeypatch):
     """The SQL filter and counts (one comparison per case) against next_due() for every
     case: anchors at Beijing midnight, month ends, six- and twelve-monthly, a last review,
     a first benefit month only, the entry only; several days of the year."""
@@ -205,7 +224,7 @@ def test_sql_picks_exactly_the_reviews_the_rule_makes_due(factory, world):
     ):
         month_start = today.replace(day=1)
         next_month = reviews.add_months(month_start, 1)
-        due = {c.id: reviews.due_on_of(db.session.get(Case, c.id)) for c in every}
+        due = {c.id: expected_due(c.id) for c in every}
         expected = {i for i, on in due.items() if on < next_month}
         lines = reviews.due_reviews(world.township_a, today)
         assert {line.case_id for line in lines} == expected, today
@@ -213,6 +232,16 @@ def test_sql_picks_exactly_the_reviews_the_rule_makes_due(factory, world):
         page = reviews.due_review_page(world.township_a, 1, today)
         assert page.total == len(expected) and {line.case_id for line in page.items} == expected
         assert [line.due_on for line in page.items] == sorted(due[i] for i in expected), today
+        # pages of 4: the two frequencies merged page by page give the same order
+        with monkeypatch.context() as small:
+            small.setattr(reviews, "PER_PAGE", 4)
+            first = reviews.due_review_page(world.township_a, 1, today)
+            cut = [
+                line.case_id
+                for number in range(1, first.pages + 1)
+                for line in reviews.due_review_page(world.township_a, number, today).items
+            ]
+        assert cut == [line.case_id for line in page.items], today
         overdue = sum(1 for i in expected if due[i] < month_start)
         assert reviews.due_review_counts(world.township_a, today) == (
             len(expected) - overdue,

