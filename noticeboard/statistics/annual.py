@@ -81,7 +81,7 @@ class AnnualSummary:
 def annual_summary(region: Region, year: int, today: date | None = None) -> AnnualSummary:
     today = today or local_today()
     last = date(year, 12, 1) if year < today.year else today.replace(day=1)
-    figures = month_report(region, last).total
+    figures = month_report(region, last, detail=False).total
     first, end = date(year, 1, 1), date(year + 1, 1, 1)
     notices = Counter()
     for _, kind, count in notice_rows(region, first, end):

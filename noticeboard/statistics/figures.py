@@ -139,28 +139,38 @@ def _villages_of(region: Region):
     return select(Region.id).where(_in_region(region)).scalar_subquery()
 
 
-def _period_rows(region: Region, m: int):
+def _period_rows(region: Region, m: int, detail: bool = True):
+    """Per village and program (and 特困 care, with `detail`): paid in month `m`, persons,
+    amount, year to date, and with `detail` new and ended; rows of ten columns either way."""
     jan = (m // 12) * 12
     paid_now = and_(P.first_month <= m, or_(P.end_month.is_(None), P.end_month > m))
     last = case((or_(P.end_month.is_(None), P.end_month > m + 1), m + 1), else_=P.end_month)
     first = case((P.first_month < jan, jan), else_=P.first_month)
-    return db.session.execute(
-        select(
-            P.village_id,
-            P.program,
-            P.tekun_mode,
-            P.self_care,
-            func.sum(case((paid_now, 1), else_=0)),
-            func.sum(case((paid_now, P.persons), else_=0)),
-            func.sum(case((paid_now, P.amount_fen), else_=0)),
-            func.sum(P.amount_fen * (last - first)),
+    keys = (
+        [P.village_id, P.program, P.tekun_mode, P.self_care]
+        if detail
+        else [P.village_id, P.program]
+    )
+    sums = [
+        func.sum(case((paid_now, 1), else_=0)),
+        func.sum(case((paid_now, P.persons), else_=0)),
+        func.sum(case((paid_now, P.amount_fen), else_=0)),
+        func.sum(P.amount_fen * (last - first)),
+    ]
+    if detail:
+        sums += [
             func.sum(case((and_(P.first_month == m, P.starts_case), 1), else_=0)),
             func.sum(case((and_(P.end_month == m + 1, P.ended_by == "terminated"), 1), else_=0)),
-        )
+        ]
+    rows = db.session.execute(
+        select(*keys, *sums)
         .where(P.village_id.in_(_villages_of(region)), P.first_month <= m)
         .where(or_(P.end_month.is_(None), P.end_month > jan))
-        .group_by(P.village_id, P.program, P.tekun_mode, P.self_care)
+        .group_by(*keys)
     ).all()
+    if detail:
+        return rows
+    return [(village, program, None, None, *figures, 0, 0) for village, program, *figures in rows]
 
 
 def _linshi_rows(region: Region, month: date):
@@ -244,8 +254,11 @@ def children_of(region: Region) -> list[Region]:
     )
 
 
-def month_report(region: Region, month: date) -> MonthReport:
-    """The figures of `month` for `region` (the total) and each region one level below."""
+def month_report(region: Region, month: date, detail: bool = True) -> MonthReport:
+    """The figures of `month` for `region` (the total) and each region one level below;
+    without `detail`, only the programs' households, persons and amounts (no 特困 care,
+    new, ended, notices, objections or approval days: what the public statistics and the
+    annual summary show)."""
     month = month.replace(day=1)
     m = month_number(month)
     rows = {child.id: Figures(child) for child in children_of(region)}
@@ -257,7 +270,7 @@ def month_report(region: Region, month: date) -> MonthReport:
         return [total, row] if row is not None else [total]
 
     for village_id, program, mode, care, n, persons, fen, ytd, new, ended in _period_rows(
-        region, m
+        region, m, detail
     ):
         cell = Cell(n, persons or 0, fen or 0, ytd or 0, new=new or 0, ended=ended or 0)
         for figures in targets(village_id):
@@ -268,6 +281,8 @@ def month_report(region: Region, month: date) -> MonthReport:
         cell = Cell(n or 0, n or 0, int(fen or 0), int(ytd or 0), ytd_count=ytd_count)
         for figures in targets(village_id):
             figures.programs[Program.LINSHI].add(cell)
+    if not detail:
+        return MonthReport(region, month, list(rows.values()), total)
     end = first_of_next_month(month)
     for region_id, kind, count in notice_rows(region, month, end):
         for figures in targets(region_id):

@@ -105,4 +105,6 @@ def public_month(month: date) -> PublicMonth:
     if county is None:
         raise NotFound("尚未设置区划")
     below = threshold()
-    return PublicMonth(county, month, below, public_rows(month_report(county, month), below))
+    return PublicMonth(
+        county, month, below, public_rows(month_report(county, month, detail=False), below)
+    )
