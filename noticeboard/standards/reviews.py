@@ -100,15 +100,18 @@ def _on_rosters_in(region: Region):
 def due_review_counts(region: Region, today: date | None = None) -> tuple[int, int]:
     """How many reviews within `region` fall in this month, and how many are overdue (their
     month has ended): counted in SQL, for the 工作台 of a county of 100,000 cases."""
-    today = today or local_today()
+    due, overdue = db.session.execute(due_counts_query(region, today or local_today())).one()
+    return due - overdue, overdue
+
+
+def due_counts_query(region: Region, today: date):
+    """SQL: the reviews within `region` due by the end of this month, and the overdue."""
     month_start = today.replace(day=1)
-    next_month = add_months(month_start, 1)
-    this_month, overdue = db.session.execute(
+    return (
         select(func.count(), func.count(case_when((_due_before(month_start), 1))))
         .select_from(Case)
-        .where(*_on_rosters_in(region), _due_before(next_month))
-    ).one()
-    return this_month - overdue, overdue
+        .where(*_on_rosters_in(region), _due_before(add_months(month_start, 1)))
+    )
 
 
 def _due_by_village(region: Region, today: date) -> dict[int, tuple[int, int]]:

@@ -5,6 +5,7 @@ check: what is asserted is that an index *can* answer the query.
 """
 
 import re
+from datetime import date
 
 from sqlalchemy import text
 
@@ -13,6 +14,7 @@ from noticeboard.cases.search import CaseFilter, case_query, id_tail_holders
 from noticeboard.cases.validation import open_cases_holding
 from noticeboard.extensions import db
 from noticeboard.notices.state import latest_notices_query
+from noticeboard.standards.reviews import due_counts_query
 
 
 def _plan(statement) -> str:
@@ -71,3 +73,11 @@ def test_the_latest_notice_of_cases_is_found_through_the_case_index(world):
 def test_a_records_history_is_read_through_its_index(world):
     plan = _plan(history_query(world.county_officer, "case", 672))
     assert not _scans(plan, "audit_entries"), plan
+
+
+def test_due_reviews_are_counted_without_reading_every_case(world):
+    """A county's and a township's due reviews are counted through an index (at 100,000
+    cases SQLite, with its statistics, reads a range of ix_cases_review_anchor alone)."""
+    for region in (world.county, world.township_a):
+        plan = _plan(due_counts_query(region, date(2026, 11, 26)))
+        assert not _scans(plan, "cases"), plan
