@@ -1,6 +1,6 @@
 """Statistics read from indexes alone: benefit_periods (village_id, program, tekun_mode,
 self_care, first_month, end_month, persons, amount_fen, starts_case, ended_by), and cases
-(program, paid_on) widened by status, village_id and amount for the 临时救助 payments
+(program, paid_on) widened by what the 临时救助 payments are counted by
 
 The month report groups a region's periods by village, program and 特困 care; with only the
 village index SQLite read each of a county's 73,000 periods from the table and sorted them
@@ -35,7 +35,16 @@ COLUMNS = [
 ]
 
 
-PAYMENTS = ["program", "paid_on", "status", "village_id", "amount"]
+PAYMENTS = [
+    "program",
+    "paid_on",
+    "status",
+    "village_id",
+    "amount",
+    "decided_under",
+    "decided_at",
+    "emergency_reason",
+]
 TREND = ["program", "first_month", "end_month", "village_id", "persons", "amount_fen"]
 
 

@@ -37,6 +37,12 @@ def listable() -> ColumnElement[bool]:
     )
 
 
+def paid_and_standing() -> ColumnElement[bool]:
+    """SQL: a 临时救助 payment that counts, on the after-the-fact list and in the statistics
+    alike: not refused, and not still waiting for the county's approval."""
+    return and_(Case.status != CaseStatus.REJECTED, listable())
+
+
 def _awaiting(user, case_id: int) -> Case:
     case = get_case(user, case_id)
     waiting = (

@@ -187,9 +187,19 @@ class Case(db.Model):
         ),
         # Statistics: 临时救助 paid in a month, and cases approved in a month, without
         # reading every case of the county.
-        # (The payments' status, village and amount too: a county's year of 临时救助 is read
-        # from the index alone.)
-        Index("ix_cases_program_paid_on", "program", "paid_on", "status", "village_id", "amount"),
+        # (With what tells a standing payment and its village and amount: a county's year
+        # of 临时救助 is read from the index alone.)
+        Index(
+            "ix_cases_program_paid_on",
+            "program",
+            "paid_on",
+            "status",
+            "village_id",
+            "amount",
+            "decided_under",
+            "decided_at",
+            "emergency_reason",
+        ),
         Index("ix_cases_decided_at", "decided_at"),
         # A scope's counts (工作台: overdue, waiting for a notice, 先行救助) read the scope's
         # villages first, then only their cases of a status or program.

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from noticeboard.audit.models import AuditAction
-from noticeboard.cases.linshi_approval import listable
-from noticeboard.cases.models import Case, CaseStatus, Program
+from noticeboard.cases.linshi_approval import paid_and_standing
+from noticeboard.cases.models import Case, Program
 from noticeboard.core.dates import first_of_next_month, local_today
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.permissions import Action, require
@@ -36,7 +36,7 @@ def publish_linshi_list(user, region_id, month: date | str, reason: str | None =
         .join(Case.village)
         .where(Case.program == Program.LINSHI, Region.path.startswith(region.path))
         .where(Case.paid_on >= month, Case.paid_on < first_of_next_month(month))
-        .where(Case.status != CaseStatus.REJECTED, listable())
+        .where(paid_and_standing())
         .order_by(Case.paid_on, Case.id)
         .options(selectinload(Case.village))
     ).all()

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
 
+from noticeboard.cases.linshi_approval import paid_and_standing
 from noticeboard.cases.models import (
     NOTICE_PROGRAMS,
     OPEN_STATUSES,
     Case,
-    CaseStatus,
     HomeVisit,
     NearRelative,
     Program,
@@ -186,7 +186,7 @@ def _linshi_rows(region: Region, month: date):
             func.count(),
         )
         .where(village_in(Case.village_id, region), Case.program == Program.LINSHI)
-        .where(Case.status != CaseStatus.REJECTED, Case.paid_on >= jan, Case.paid_on < end)
+        .where(paid_and_standing(), Case.paid_on >= jan, Case.paid_on < end)
         .group_by(Case.village_id)
     ).all()
 
@@ -329,7 +329,7 @@ def trend(region: Region, last: date, months: int = 12) -> list[TrendPoint]:
     payments = db.session.execute(
         select(Case.paid_on, func.count(), func.sum(func.round(Case.amount * 100)))
         .where(village_in(Case.village_id, region), Case.program == Program.LINSHI)
-        .where(Case.status != CaseStatus.REJECTED)
+        .where(paid_and_standing())
         .where(Case.paid_on >= first_day, Case.paid_on < first_of_next_month(month_start(last_m)))
         .group_by(Case.paid_on)
     ).all()

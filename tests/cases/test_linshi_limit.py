@@ -20,6 +20,7 @@ from noticeboard.notices.linshi_lists import publish_linshi_list
 from noticeboard.notices.todo import workbench
 from noticeboard.regions.delegation import linshi_confirmer, set_linshi_limit
 from noticeboard.regions.models import Confirmer
+from noticeboard.statistics.figures import month_report, trend
 from tests.conftest import csrf_token, login
 
 RULE = "本县临时救助超过 1,000.00 元的由县级民政部门审批"
@@ -216,3 +217,26 @@ def test_flask_settings_show_prints_the_limit(app, world, limited):
         "linshi.township_limit = 1000.00  # 乡镇审批临时救助的最高金额，超过的由县级审批："
         "1,000.00 元"
     ) in result.output.splitlines()
+
+
+def test_statistics_count_a_payment_waiting_for_the_county_only_once_it_is_approved(
+    world, factory, limited
+):
+    """The month's figures and the trend count what the after-the-fact list shows: a
+    payment above the limit counts once the county has approved it, a refused one never."""
+    month = local_today().replace(day=1)
+
+    def linshi() -> tuple[int, int, int]:
+        cell = month_report(world.county, month).total.programs[Program.LINSHI]
+        last = trend(world.county, month)[-1].programs[Program.LINSHI]
+        public = month_report(world.county, month, detail=False).total.programs[Program.LINSHI]
+        assert (last.households, last.amount_fen) == (cell.households, cell.amount_fen)
+        assert (public.households, public.amount_fen) == (cell.households, cell.amount_fen)
+        return cell.households, cell.amount_fen, cell.ytd_count
+
+    _paid(world, factory, "800.00")
+    large, refused = _paid(world, factory, "1500.00"), _paid(world, factory, "2500.00")
+    assert linshi() == (1, 80000, 1)
+    linshi_approval.refuse_linshi(world.county_officer, refused.id, "家庭收入超过救助条件")
+    linshi_approval.approve_linshi(world.county_officer, large.id)
+    assert linshi() == (2, 230000, 2)
