@@ -282,18 +282,21 @@ def dashboard(user, today: date | None = None) -> Dashboard:
         sections={section: _first_lines(user, section, today) for section in Section},
         open_objections=open_objections(user),
     )
-    board.recent_lists = list(
-        db.session.scalars(
-            _in_scope(user)
-            .where(Notice.kind.in_((NoticeKind.ROSTER, NoticeKind.LINSHI_LIST)))
-            .where(Notice.status == NoticeStatus.PUBLISHED)
-            .order_by(Notice.published_at.desc(), Notice.id.desc())
-            .limit(RECENT_LISTS)
-            .options(LISTED, selectinload(Notice.superseded_by).options(LISTED))
-        )
-    )
+    board.recent_lists = list(db.session.scalars(recent_lists_query(user)))
     board.rows = row_counts(board.recent_lists)
     return board
+
+
+def recent_lists_query(user) -> Select:
+    """The latest rosters and 临时救助 lists published in scope."""
+    return (
+        _in_scope(user)
+        .where(Notice.kind.in_((NoticeKind.ROSTER, NoticeKind.LINSHI_LIST)))
+        .where(Notice.status == NoticeStatus.PUBLISHED)
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+        .limit(RECENT_LISTS)
+        .options(LISTED, selectinload(Notice.superseded_by).options(LISTED))
+    )
 
 
 def section_page(user, section: Section, number: int | None, today: date | None = None) -> Page:

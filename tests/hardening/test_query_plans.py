@@ -5,14 +5,19 @@ check: what is asserted is that an index *can* answer the query.
 """
 
 import re
+from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from noticeboard.audit.services import history_query
+from noticeboard.cases.deadlines import overdue_clause
+from noticeboard.cases.models import Case
 from noticeboard.cases.search import CaseFilter, case_query, id_tail_holders
 from noticeboard.cases.validation import open_cases_holding
 from noticeboard.extensions import db
+from noticeboard.notices.queries import Section, recent_lists_query, section_query
 from noticeboard.notices.state import latest_notices_query
+from noticeboard.regions.scope import scope_clause
 
 
 def _plan(statement) -> str:
@@ -71,3 +76,27 @@ def test_the_latest_notice_of_cases_is_found_through_the_case_index(world):
 def test_a_records_history_is_read_through_its_index(world):
     plan = _plan(history_query(world.county_officer, "case", 672))
     assert not _scans(plan, "audit_entries"), plan
+
+
+def test_the_dashboards_notices_in_force_and_latest_lists_are_read_through_their_indexes(world):
+    """Not every published notice of the county (mostly roster versions, each ~80 KB)."""
+    officer = world.county_officer
+    current = _plan(section_query(officer, Section.IN_FORCE, date(2026, 11, 27)))
+    latest = _plan(recent_lists_query(officer))
+    assert not _scans(current, "notices") and not _scans(latest, "notices"), (current, latest)
+    if db.engine.dialect.name == "sqlite":
+        assert "ix_notices_kind_status_end_date" in current, current
+        assert "ix_notices_status_published_at" in latest and "B-TREE" not in latest, latest
+
+
+def test_cases_past_their_decision_deadline_are_counted_from_an_index(world):
+    overdue = (
+        select(func.count())
+        .select_from(Case)
+        .join(Case.village)
+        .where(scope_clause(world.county_officer), overdue_clause(date(2026, 11, 27)))
+    )
+    plan = _plan(overdue)
+    assert not _scans(plan, "cases"), plan
+    if db.engine.dialect.name == "sqlite":
+        assert "COVERING INDEX ix_cases_status_program_created" in plan, plan
