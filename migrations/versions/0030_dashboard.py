@@ -1,12 +1,9 @@
-"""notices (kind, status, end_date) and (status, published_at); cases (status, program,
-created_at, village_id): the dashboard and the 工作台 read what they count, not every
-published notice or every open case of the county
+"""notices (kind, status, end_date) and (status, published_at): the dashboard's sections
+and its latest lists read the notices they show, not every published notice of the county
 
 A county's published notices are mostly roster versions (~80 KB of snapshots each): with
 only the status index, the 工作台's count of notices in force read all of them (12 ms) and
-the dashboard's ten latest lists sorted them all; with these, 1 ms each. The 工作台's count
-of cases past their decision deadline read a county's 20,000 undecided cases through the
-village index (35 ms); the covering index counts them without reading a row (1 ms).
+the dashboard's ten latest lists sorted them all; with these, 1 ms each.
 
 Revision ID: 0030_dashboard
 Revises: 0027_case_scope_indexes
@@ -23,14 +20,8 @@ depends_on = None
 def upgrade():
     op.create_index("ix_notices_kind_status_end_date", "notices", ["kind", "status", "end_date"])
     op.create_index("ix_notices_status_published_at", "notices", ["status", "published_at"])
-    op.create_index(
-        "ix_cases_status_program_created",
-        "cases",
-        ["status", "program", "created_at", "village_id"],
-    )
 
 
 def downgrade():
-    op.drop_index("ix_cases_status_program_created", table_name="cases")
     op.drop_index("ix_notices_status_published_at", table_name="notices")
     op.drop_index("ix_notices_kind_status_end_date", table_name="notices")

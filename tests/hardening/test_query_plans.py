@@ -7,17 +7,14 @@ check: what is asserted is that an index *can* answer the query.
 import re
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from noticeboard.audit.services import history_query
-from noticeboard.cases.deadlines import overdue_clause
-from noticeboard.cases.models import Case
 from noticeboard.cases.search import CaseFilter, case_query, id_tail_holders
 from noticeboard.cases.validation import open_cases_holding
 from noticeboard.extensions import db
 from noticeboard.notices.queries import Section, recent_lists_query, section_query
 from noticeboard.notices.state import latest_notices_query
-from noticeboard.regions.scope import scope_clause
 
 
 def _plan(statement) -> str:
@@ -87,16 +84,3 @@ def test_the_dashboards_notices_in_force_and_latest_lists_are_read_through_their
     if db.engine.dialect.name == "sqlite":
         assert "ix_notices_kind_status_end_date" in current, current
         assert "ix_notices_status_published_at" in latest and "B-TREE" not in latest, latest
-
-
-def test_cases_past_their_decision_deadline_are_counted_from_an_index(world):
-    overdue = (
-        select(func.count())
-        .select_from(Case)
-        .join(Case.village)
-        .where(scope_clause(world.county_officer), overdue_clause(date(2026, 11, 27)))
-    )
-    plan = _plan(overdue)
-    assert not _scans(plan, "cases"), plan
-    if db.engine.dialect.name == "sqlite":
-        assert "COVERING INDEX ix_cases_status_program_created" in plan, plan
