@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from noticeboard.accounts.models import User
 from noticeboard.accounts.permissions import decidable_programs
@@ -123,18 +123,6 @@ def row_counts(notices) -> dict[int, int]:
     )
 
 
-def open_objection_counts(notice_ids) -> dict[int, int]:
-    ids = list(notice_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Objection.notice_id, func.count())
-        .where(Objection.notice_id.in_(ids), Objection.outcome.is_(None))
-        .group_by(Objection.notice_id)
-    )
-    return dict(rows.all())
-
-
 # What a published 7-day notice that no correction replaced is today (state.notice_state),
 # as WHERE clauses, so that a county's hundreds of notices are counted, not loaded.
 def _scheduled(today: date) -> ColumnElement[bool]:
@@ -209,19 +197,28 @@ def section_query(user, section: Section, today: date) -> Select:
             Section.SCHEDULED: _scheduled,
         }[section]
         query = _published_pre_approval(user).where(clause(today))
-    return query.order_by(Notice.end_date, Notice.id).options(LISTED, selectinload(Notice.region))
+    # Each line's open objections and its village come with it, not in queries of their own.
+    open_objections = (
+        select(func.count())
+        .where(Objection.notice_id == Notice.id, Objection.outcome.is_(None))
+        .scalar_subquery()
+    )
+    return (
+        query.add_columns(open_objections.label("open_objections"))
+        .order_by(Notice.end_date, Notice.id)
+        .options(LISTED, contains_eager(Notice.region))
+    )
 
 
 def _lines(section: Section, rows, today: date) -> list:
     """The lines of a section from rows of its query: drafts, or notices with their figures."""
     if section == Section.DRAFTS:
         return [row[0] for row in rows]
-    objected_lines = open_objection_counts(row[0].id for row in rows)
     return [
         NoticeLine(
             row[0],
             days_left=days_left(row[0].end_date, today),
-            open_objections=objected_lines.get(row[0].id, 0),
+            open_objections=row.open_objections,
             awaiting=row._mapping.get("awaiting", 0),
             ready=row._mapping.get("ready", 0),
         )
