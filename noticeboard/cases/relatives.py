@@ -3,7 +3,7 @@ relative of social-assistance staff or of a village/community committee member, 
 home visit such a case needs before anyone decides it (《最低生活保障审核确认办法》Art. 11, 20).
 """
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 
 from noticeboard.audit.models import AuditAction
 from noticeboard.cases.models import (
@@ -121,14 +121,23 @@ def record_home_visit(user, case_id: int, data: dict) -> HomeVisit:
     return visit
 
 
+def _not_visited() -> ColumnElement[bool]:
+    return ~exists().where(HomeVisit.case_id == NearRelative.case_id)
+
+
 def waiting_for_home_visit(case_ids) -> set[int]:
     """Of `case_ids` (a list or a subquery), those registered and not yet visited: one query."""
-    visited = exists().where(HomeVisit.case_id == NearRelative.case_id)
     return set(
         db.session.scalars(
-            select(NearRelative.case_id).where(NearRelative.case_id.in_(case_ids), ~visited)
+            select(NearRelative.case_id).where(NearRelative.case_id.in_(case_ids), _not_visited())
         )
     )
+
+
+def waiting_for_home_visit_clause(case_id) -> ColumnElement[bool]:
+    """WHERE clause: the case `case_id` (a column) is registered and not yet visited, for
+    counts that weigh thousands of cases in the database."""
+    return exists().where(NearRelative.case_id == case_id, _not_visited())
 
 
 def registered_cases(case_ids) -> set[int]:

@@ -6,6 +6,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -59,6 +60,9 @@ class Notice(db.Model):
             "kind != 'pre_approval' OR end_date IS NULL OR end_date >= start_date",
             name="period_ordered",
         ),
+        # The dashboard's sections (notices current by kind) and its latest lists.
+        Index("ix_notices_kind_status_end_date", "kind", "status", "end_date"),
+        Index("ix_notices_status_published_at", "status", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

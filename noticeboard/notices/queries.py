@@ -1,26 +1,24 @@
 """Read-only queries behind the staff notice pages (dashboard, preparing, approvals), all
 limited to the user's scope."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, select
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from noticeboard.accounts.models import User
+from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.cases.models import NOTICEABLE_STATUSES, Case, CaseStatus, Program
+from noticeboard.cases.relatives import waiting_for_home_visit_clause
 from noticeboard.core.dates import local_today
+from noticeboard.core.enums import LabelledStrEnum
+from noticeboard.core.pages import Page, page_of_query
 from noticeboard.extensions import db
-from noticeboard.notices.approval import approval_states
+from noticeboard.notices.approval import delegated_programs, not_made_by, objected
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus, Objection
 from noticeboard.notices.periods import days_left, notice_period_end
-from noticeboard.notices.state import (
-    WITHOUT_SNAPSHOTS,
-    NoticeState,
-    not_superseded,
-    notice_state,
-)
+from noticeboard.notices.state import latest_notices_query, not_superseded
 from noticeboard.regions.models import Region, RegionLevel
 from noticeboard.regions.scope import regions_in_scope, scope_clause
 
@@ -28,6 +26,24 @@ RECENT_LISTS = 10
 # Lines a dashboard section shows (soonest end first); a county has hundreds of villages.
 SECTION_ROWS = 50
 WEEK = 7
+# The columns a list of notices shows: the ones stored after the snapshots (hashes, code)
+# make SQLite walk each row's ~80 KB of overflow pages, 10-30 ms over a county's rosters.
+LISTED = load_only(
+    Notice.id,
+    Notice.kind,
+    Notice.program,
+    Notice.region_id,
+    Notice.status,
+    Notice.title,
+    Notice.start_date,
+    Notice.end_date,
+    Notice.supersedes_id,
+    Notice.prepared_by_id,
+    Notice.published_by_id,
+    Notice.created_at,
+    Notice.published_at,
+    Notice.returned_at,
+)
 
 
 def _in_scope(user):
@@ -43,6 +59,16 @@ def _published_pre_approval(user):
     )
 
 
+class Section(LabelledStrEnum):
+    """A section of the notices dashboard; each has a page of its own for all its lines."""
+
+    IN_FORCE = "in_force", "正在公示"
+    ENDING = "ending", "本周期满"
+    SCHEDULED = "scheduled", "待开始"
+    DRAFTS = "drafts", "待发布的草稿"
+    AWAITING = "awaiting", "公示期满、待审核确认"
+
+
 @dataclass
 class NoticeLine:
     """A notice as the dashboard lists it."""
@@ -55,15 +81,35 @@ class NoticeLine:
 
 
 @dataclass
+class Lines:
+    """The first lines of a section (soonest end first) and how many the section holds."""
+
+    lines: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.lines)
+
+
+@dataclass
+class Counts:
+    """Figures the 工作台 shows, counted in the database."""
+
+    in_force: int = 0
+    ending: int = 0
+    scheduled: int = 0
+    drafts: int = 0
+    returned: int = 0  # drafts a reviewer sent back
+    returned_id: int | None = None  # the first of them
+
+
+@dataclass
 class Dashboard:
-    in_force: list[NoticeLine] = field(default_factory=list)
-    ending_this_week: list[NoticeLine] = field(default_factory=list)
-    scheduled: list[NoticeLine] = field(default_factory=list)
-    drafts: list[Notice] = field(default_factory=list)
-    awaiting_approval: list[NoticeLine] = field(default_factory=list)
+    sections: dict[Section, Lines] = field(default_factory=dict)
+    open_objections: int = 0
     recent_lists: list[Notice] = field(default_factory=list)
     rows: dict[int, int] = field(default_factory=dict)  # lines of each recent list
-    open_objections: int = 0
 
 
 def row_counts(notices) -> dict[int, int]:
@@ -77,104 +123,210 @@ def row_counts(notices) -> dict[int, int]:
     )
 
 
-def open_objection_counts(notice_ids) -> dict[int, int]:
-    ids = list(notice_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Objection.notice_id, func.count())
-        .where(Objection.notice_id.in_(ids), Objection.outcome.is_(None))
-        .group_by(Objection.notice_id)
-    )
-    return dict(rows.all())
+# What a published 7-day notice that no correction replaced is today (state.notice_state),
+# as WHERE clauses, so that a county's hundreds of notices are counted, not loaded.
+def _scheduled(today: date) -> ColumnElement[bool]:
+    return Notice.start_date > today
 
 
-def dashboard(user, today: date | None = None) -> Dashboard:
-    """What is in notice now, what ends this week, what waits for publishing or approval."""
-    today = today or local_today()
-    board = Dashboard()
-    # The notices listing a case still 公示中, read once (a few thousand in a county of
-    # 100,000 cases): as a correlated EXISTS, SQLite walked every case in notice for each
-    # ended notice of the county (150 ms on each 工作台 and dashboard).
-    waiting = Notice.id.in_(
-        select(NoticeEntry.notice_id)
-        .join(Case, Case.id == NoticeEntry.case_id)
-        .where(Case.status == CaseStatus.IN_NOTICE)
+def _in_force(today: date) -> ColumnElement[bool]:
+    return and_(Notice.start_date <= today, Notice.end_date >= today)
+
+
+def _ending(today: date) -> ColumnElement[bool]:
+    return and_(_in_force(today), Notice.end_date < today + timedelta(days=WEEK))
+
+
+def _waiting(user) -> Subquery:
+    """Per 7-day notice: the cases 公示中 of the scope whose latest notice it is (a case
+    noticed again after an objection waits on its newer notice), and how many of them have
+    nothing left in the way of approval once it has ended (approval.approval_states)."""
+    in_notice = (
+        select(Case.id)
+        .join(Case.village)
+        .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
     )
-    # Current notices, and ended ones whatever their age while a case still waits for approval.
-    notices = db.session.scalars(
-        _published_pre_approval(user)
-        .where((Notice.end_date >= today) | waiting)
-        .order_by(Notice.end_date, Notice.id)
-        .options(
-            selectinload(Notice.superseded_by), selectinload(Notice.region), *WITHOUT_SNAPSHOTS
+    latest = latest_notices_query(in_notice).subquery()
+    ready = ~objected(latest.c.case_id) & ~waiting_for_home_visit_clause(latest.c.case_id)
+    return (
+        select(
+            latest.c.notice_id,
+            func.count().label("awaiting"),
+            func.count(case((ready, 1))).label("ready"),
         )
-    ).all()
-    counts = open_objection_counts(n.id for n in notices)
-    # Every case still waiting on an ended notice, with its approval state, at once.
-    ended = [n.id for n in notices if notice_state(n, today) == NoticeState.ENDED]
-    listed: dict[int, list[int]] = defaultdict(list)
-    for notice_id, case_id in db.session.execute(
-        select(NoticeEntry.notice_id, NoticeEntry.case_id)
-        .join(Case, Case.id == NoticeEntry.case_id)
-        .where(NoticeEntry.notice_id.in_(ended), Case.status == CaseStatus.IN_NOTICE)
-    ):
-        listed[notice_id].append(case_id)
-    waiting_ids = {case_id for cases in listed.values() for case_id in cases}
-    states = (
-        {s.case_id: s for s in approval_states(select(Case).where(Case.id.in_(waiting_ids)), today)}
-        if waiting_ids
-        else {}
+        .group_by(latest.c.notice_id)
+        .subquery()
     )
-    for notice in notices:
-        line = NoticeLine(notice, open_objections=counts.get(notice.id, 0))
-        state = notice_state(notice, today)
-        if state == NoticeState.IN_FORCE:
-            line.days_left = days_left(notice.end_date, today)
-            board.in_force.append(line)
-            if notice.end_date < today + timedelta(days=WEEK):
-                board.ending_this_week.append(line)
-        elif state == NoticeState.SCHEDULED:
-            board.scheduled.append(line)
-        elif state == NoticeState.ENDED:
-            # A case noticed again after an objection waits on its newer notice, not this one.
-            waiting = [states[c] for c in listed[notice.id] if states[c].notice == notice]
-            if not waiting:
-                continue
-            line.awaiting = len(waiting)
-            line.ready = sum(1 for s in waiting if s.blocker is None)
-            board.awaiting_approval.append(line)
-    board.drafts = list(
-        db.session.scalars(
+
+
+def _ended_with_waiting(user, today: date, waiting: Subquery) -> Select:
+    """Ended 7-day notices of the scope on which a case still waits for approval."""
+    return (
+        _published_pre_approval(user)
+        .join(waiting, waiting.c.notice_id == Notice.id)
+        .where(Notice.end_date < today)
+    )
+
+
+def section_query(user, section: Section, today: date) -> Select:
+    """Every notice of a dashboard section in scope, soonest end first (drafts oldest first),
+    with what its lines show loaded along."""
+    if section == Section.DRAFTS:
+        return (
             _in_scope(user)
             .where(Notice.status == NoticeStatus.DRAFT)
             .order_by(Notice.id)
             .options(
+                LISTED,
                 # Who made a draft (maker/checker) is read from its cases.
-                selectinload(Notice.entries).selectinload(NoticeEntry.case),
+                selectinload(Notice.entries)
+                .selectinload(NoticeEntry.case)
+                .load_only(Case.id, Case.created_by_id),
                 selectinload(Notice.prepared_by),
             )
         )
-    )
-    board.recent_lists = list(
-        db.session.scalars(
-            _in_scope(user)
-            .where(Notice.kind.in_((NoticeKind.ROSTER, NoticeKind.LINSHI_LIST)))
-            .where(Notice.status == NoticeStatus.PUBLISHED)
-            .order_by(Notice.published_at.desc(), Notice.id.desc())
-            .limit(RECENT_LISTS)
-            .options(selectinload(Notice.superseded_by))
+    if section == Section.AWAITING:
+        waiting = _waiting(user)
+        query = _ended_with_waiting(user, today, waiting).add_columns(
+            waiting.c.awaiting, waiting.c.ready
         )
+    else:
+        clause = {
+            Section.IN_FORCE: _in_force,
+            Section.ENDING: _ending,
+            Section.SCHEDULED: _scheduled,
+        }[section]
+        query = _published_pre_approval(user).where(clause(today))
+    # Each line's open objections and its village come with it, not in queries of their own.
+    open_objections = (
+        select(func.count())
+        .where(Objection.notice_id == Notice.id, Objection.outcome.is_(None))
+        .scalar_subquery()
     )
-    board.rows = row_counts(board.recent_lists)
-    board.open_objections = db.session.scalar(
+    return (
+        query.add_columns(open_objections.label("open_objections"))
+        .order_by(Notice.end_date, Notice.id)
+        .options(LISTED, contains_eager(Notice.region))
+    )
+
+
+def _lines(section: Section, rows, today: date) -> list:
+    """The lines of a section from rows of its query: drafts, or notices with their figures."""
+    if section == Section.DRAFTS:
+        return [row[0] for row in rows]
+    return [
+        NoticeLine(
+            row[0],
+            days_left=days_left(row[0].end_date, today),
+            open_objections=row.open_objections,
+            awaiting=row._mapping.get("awaiting", 0),
+            ready=row._mapping.get("ready", 0),
+        )
+        for row in rows
+    ]
+
+
+def _first_lines(user, section: Section, today: date) -> Lines:
+    """A section's first SECTION_ROWS lines, and its total counted in the same query."""
+    rows = db.session.execute(
+        section_query(user, section, today)
+        .add_columns(func.count().over().label("total"))
+        .limit(SECTION_ROWS)
+    ).all()
+    return Lines(_lines(section, rows, today), rows[0].total if rows else 0)
+
+
+def open_objections(user) -> int:
+    """Objections not yet resolved on the notices of the scope."""
+    return db.session.scalar(
         select(func.count())
         .select_from(Objection)
         .join(Notice, Notice.id == Objection.notice_id)
         .join(Region, Region.id == Notice.region_id)
         .where(Objection.outcome.is_(None), scope_clause(user))
     )
+
+
+def dashboard_counts(user, today: date | None = None) -> Counts:
+    """How many notices are in force, end this week or wait to start, drafts (sent back)."""
+    today = today or local_today()
+    counts = Counts()
+    counts.in_force, counts.ending, counts.scheduled = db.session.execute(
+        _published_pre_approval(user)
+        .where(Notice.end_date >= today)
+        .with_only_columns(
+            func.count(case((_in_force(today), 1))),
+            func.count(case((_ending(today), 1))),
+            func.count(case((_scheduled(today), 1))),
+        )
+    ).one()
+    returned = Notice.returned_at.is_not(None)
+    counts.drafts, counts.returned, counts.returned_id = db.session.execute(
+        _in_scope(user)
+        .where(Notice.status == NoticeStatus.DRAFT)
+        .with_only_columns(
+            func.count(), func.count(case((returned, 1))), func.min(case((returned, Notice.id)))
+        )
+    ).one()
+    return counts
+
+
+def dashboard(user, today: date | None = None) -> Dashboard:
+    """What is in notice now, what ends this week, what waits for publishing or approval:
+    each section's total and its first SECTION_ROWS lines (the rest on its own page)."""
+    today = today or local_today()
+    board = Dashboard(
+        sections={section: _first_lines(user, section, today) for section in Section},
+        open_objections=open_objections(user),
+    )
+    board.recent_lists = list(db.session.scalars(recent_lists_query(user)))
+    board.rows = row_counts(board.recent_lists)
     return board
+
+
+def recent_lists_query(user) -> Select:
+    """The latest rosters and 临时救助 lists published in scope."""
+    return (
+        _in_scope(user)
+        .where(Notice.kind.in_((NoticeKind.ROSTER, NoticeKind.LINSHI_LIST)))
+        .where(Notice.status == NoticeStatus.PUBLISHED)
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+        .limit(RECENT_LISTS)
+        .options(LISTED, selectinload(Notice.superseded_by).options(LISTED))
+    )
+
+
+def section_page(user, section: Section, number: int | None, today: date | None = None) -> Page:
+    """Page `number` of every line of a dashboard section."""
+    today = today or local_today()
+    return page_of_query(
+        section_query(user, section, today),
+        number,
+        SECTION_ROWS,
+        load=lambda window: _lines(section, db.session.execute(window).all(), today),
+    )
+
+
+def ready_per_township(user, today: date | None = None) -> list[tuple[Region, int]]:
+    """Cases the user may approve now, per township: of the programs the user confirms, on
+    notices the user did not make where the township confirms (approval.made_by)."""
+    today = today or local_today()
+    waiting = _waiting(user)
+    ready = dict(
+        db.session.execute(
+            _ended_with_waiting(user, today, waiting)
+            .where(Notice.program.in_(decidable_programs(user)))
+            .where(not_made_by(user, delegated_programs(user)))
+            .with_only_columns(Region.parent_id, func.sum(waiting.c.ready))
+            .group_by(Region.parent_id)
+        ).all()
+    )
+    townships = db.session.scalars(
+        select(Region)
+        .where(Region.id.in_([township for township, n in ready.items() if n]))
+        .order_by(Region.path)
+    )
+    return [(township, int(ready[township.id])) for township in townships]
 
 
 @dataclass

@@ -62,12 +62,16 @@ def notice_state(notice: Notice, today: date | None = None) -> NoticeState:
 WITHOUT_SNAPSHOTS = (defer(Notice.snapshot_online), defer(Notice.snapshot_board))
 
 
+# One alias for every query: adapting a fresh alias's columns cost ~3 ms a call, and a
+# dashboard asks for this clause in each of its sections.
+_SUCCESSOR = aliased(Notice, name="successor")
+
+
 def not_superseded() -> ColumnElement[bool]:
     """WHERE clause: no published (or withdrawn) notice replaces this one; a correction that
     is still a draft does not count."""
-    successor = aliased(Notice)
     return ~exists().where(
-        and_(successor.supersedes_id == Notice.id, successor.status != NoticeStatus.DRAFT)
+        and_(_SUCCESSOR.supersedes_id == Notice.id, _SUCCESSOR.status != NoticeStatus.DRAFT)
     )
 
 

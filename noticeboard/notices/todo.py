@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy import and_, case, exists, func, select
 
-from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.audit.access import recent_alerts
 from noticeboard.cases.changes import pending_changes
 from noticeboard.cases.deadlines import (
@@ -29,10 +28,9 @@ from noticeboard.core.dates import local_today
 from noticeboard.core.permissions import Action, can
 from noticeboard.extensions import db
 from noticeboard.holidays.calendar import WorkCalendar
-from noticeboard.notices.approval import delegated_programs, made_by
 from noticeboard.notices.deadlines import renotice_days, renotice_overdue_clause
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
-from noticeboard.notices.queries import dashboard
+from noticeboard.notices.queries import dashboard_counts, open_objections, ready_per_township
 from noticeboard.regions.models import Confirmer, Region
 from noticeboard.regions.scope import scope_clause
 
@@ -73,15 +71,16 @@ class Workbench:
 def workbench(user, today: date | None = None) -> Workbench:
     today = today or local_today()
     bench = Workbench()
-    board = dashboard(user, today)
+    # Counted in the database: a county has hundreds of notices in every state.
+    counts = dashboard_counts(user, today)
     if can(user, Action.PREPARE_NOTICE):
-        returned = [d for d in board.drafts if d.returned_at is not None]
+        one = counts.returned == 1
         bench.tasks.append(
             Task(
                 "退回修改的公示草稿",
-                len(returned),
-                "notices.detail" if len(returned) == 1 else "notices.dashboard",
-                {"notice_id": returned[0].id} if len(returned) == 1 else {"_anchor": "drafts"},
+                counts.returned,
+                "notices.detail" if one else "notices.dashboard",
+                {"notice_id": counts.returned_id} if one else {"_anchor": "drafts"},
                 "审核人退回的草稿，修改后重新提交",
             )
         )
@@ -98,7 +97,7 @@ def workbench(user, today: date | None = None) -> Workbench:
         bench.tasks.append(
             Task(
                 "待发布的公示草稿",
-                sum(1 for d in board.drafts if d.returned_at is None),
+                counts.drafts - counts.returned,
                 "notices.dashboard",
                 {"_anchor": "drafts"},
                 "打开草稿核对后发布",
@@ -117,7 +116,7 @@ def workbench(user, today: date | None = None) -> Workbench:
         bench.tasks.append(
             Task(
                 "未办结的异议",
-                board.open_objections,
+                open_objections(user),
                 "notices.objection_list",
                 hint="公示期内收到的异议",
             )
@@ -125,7 +124,7 @@ def workbench(user, today: date | None = None) -> Workbench:
     bench.tasks.append(
         Task(
             "本周期满的公示",
-            len(board.ending_this_week),
+            counts.ending,
             "notices.dashboard",
             {"_anchor": "ending"},
             "期满后无异议即可审核确认",
@@ -133,16 +132,7 @@ def workbench(user, today: date | None = None) -> Workbench:
         )
     )
     if can(user, Action.DECIDE_CASE):
-        # The dashboard has already weighed every waiting case: count its ready ones.
-        # Only the programs this user confirms (a county may delegate some to townships).
-        mine, delegated = decidable_programs(user), delegated_programs(user)
-        bench.to_approve = _per_township(
-            [
-                line
-                for line in board.awaiting_approval
-                if line.notice.program in mine and not made_by(user, line.notice, delegated)
-            ]
-        )
+        bench.to_approve = ready_per_township(user, today)
         bench.tasks.append(
             Task(
                 "可审核确认的案件",
@@ -307,14 +297,3 @@ def _waiting_for_a_notice(user) -> list[tuple[Region, Program, int]]:
         .order_by(Region.path, Case.program)
     ).all()
     return [(village, Program(program), count) for village, program, count in rows]
-
-
-def _per_township(lines) -> list[tuple[Region, int]]:
-    """Cases ready for approval, per township, from the dashboard's ended notices."""
-    counts: dict[int, int] = {}
-    for line in lines:
-        if line.ready:
-            township_id = line.notice.region.parent_id
-            counts[township_id] = counts.get(township_id, 0) + line.ready
-    townships = db.session.scalars(select(Region).where(Region.id.in_(counts))).all()
-    return [(t, counts[t.id]) for t in sorted(townships, key=lambda t: t.path)]

@@ -70,6 +70,7 @@ STAFF_ROUTES = {
     "notices.reject": DECIDERS,
     "notices.remove": EDITORS,
     "notices.resubmit": EDITORS,
+    "notices.section": ANY,
     "notices.send_back": PUBLISHERS,
     "notices.rosters": ANY,
     "notices.terminate": {CLERK, COUNTY, ADMIN},

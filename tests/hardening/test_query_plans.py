@@ -13,6 +13,7 @@ from noticeboard.audit.services import history_query
 from noticeboard.cases.search import CaseFilter, case_query, id_tail_holders
 from noticeboard.cases.validation import open_cases_holding
 from noticeboard.extensions import db
+from noticeboard.notices.queries import Section, recent_lists_query, section_query
 from noticeboard.notices.state import latest_notices_query
 from noticeboard.standards.reviews import due_counts_query
 
@@ -81,3 +82,14 @@ def test_due_reviews_are_counted_without_reading_every_case(world):
     for region in (world.county, world.township_a):
         plan = _plan(due_counts_query(region, date(2026, 11, 26)))
         assert not _scans(plan, "cases"), plan
+
+
+def test_the_dashboards_notices_in_force_and_latest_lists_are_read_through_their_indexes(world):
+    """Not every published notice of the county (mostly roster versions, each ~80 KB)."""
+    officer = world.county_officer
+    current = _plan(section_query(officer, Section.IN_FORCE, date(2026, 11, 27)))
+    latest = _plan(recent_lists_query(officer))
+    assert not _scans(current, "notices") and not _scans(latest, "notices"), (current, latest)
+    if db.engine.dialect.name == "sqlite":
+        assert "ix_notices_kind_status_end_date" in current, current
+        assert "ix_notices_status_published_at" in latest and "B-TREE" not in latest, latest

@@ -15,6 +15,7 @@ from noticeboard.notices import queries
 from noticeboard.notices.forms import NOTICE_PROGRAM_CHOICES, PrepareNoticeForm
 from noticeboard.notices.periods import uses_working_days
 from noticeboard.notices.pre_approval import prepare_notice
+from noticeboard.notices.queries import Section
 from noticeboard.notices.state import notice_state
 from noticeboard.notices.views import bp
 
@@ -25,10 +26,31 @@ def dashboard():
     return render_template(
         "notices/dashboard.html",
         board=board,
-        rows=queries.SECTION_ROWS,
-        publishable={d.id for d in board.drafts if can(current_user, Action.PUBLISH_NOTICE, d)},
+        Section=Section,
+        publishable=_publishable(board.sections[Section.DRAFTS].lines),
         state_of=notice_state,
     )
+
+
+@bp.route("/notices/all")
+def section():
+    """Every line of one dashboard section (?show=), a page at a time."""
+    try:
+        shown = Section(request.args.get("show", Section.IN_FORCE))
+    except ValueError:
+        abort(404)
+    page = queries.section_page(current_user, shown, parse_id(request.args.get("page")))
+    return render_template(
+        "notices/section.html",
+        section=shown,
+        sections=list(Section),
+        page=page,
+        publishable=_publishable(page.items) if shown == Section.DRAFTS else set(),
+    )
+
+
+def _publishable(drafts) -> set[int]:
+    return {d.id for d in drafts if can(current_user, Action.PUBLISH_NOTICE, d)}
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
