@@ -32,7 +32,7 @@ from noticeboard.notices.deadlines import renotice_days, renotice_overdue_clause
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeStatus
 from noticeboard.notices.queries import dashboard_counts, open_objections, ready_per_township
 from noticeboard.regions.models import Confirmer, Region
-from noticeboard.regions.scope import scope_clause
+from noticeboard.regions.scope import scope_clause, village_in, village_read_as
 
 
 @dataclass
@@ -142,8 +142,8 @@ def workbench(user, today: date | None = None) -> Workbench:
             )
         )
     overdue = db.session.scalar(
-        select(func.count()).select_from(Case).join(Case.village)
-        .where(scope_clause(user), overdue_clause(today))
+        select(func.count()).select_from(Case)
+        .where(village_in(Case.village_id, user.region), overdue_clause(today))
     )  # fmt: skip
     bench.tasks.append(
         Task(
@@ -228,8 +228,7 @@ def _emergency_paperwork(user, today: date) -> list[Task]:
             func.count(case((awaiting_county(), 1))),
         )
         .select_from(Case)
-        .join(Case.village)
-        .where(scope_clause(user), paperwork_pending() | awaiting_county())
+        .where(village_in(Case.village_id, user.region), paperwork_pending() | awaiting_county())
     ).one()
     tasks = [
         Task(
@@ -290,7 +289,7 @@ def _waiting_for_a_notice(user) -> list[tuple[Region, Program, int]]:
     )
     rows = db.session.execute(
         select(Region, Case.program, func.count())
-        .join(Case, Case.village_id == Region.id)
+        .join(Case, village_read_as(Case.village_id, user.region) == Region.id)
         .where(scope_clause(user), Case.status.in_(NOTICEABLE_STATUSES))
         .where(Case.program.in_(NOTICE_PROGRAMS), ~in_draft)
         .group_by(Region.id, Case.program)
