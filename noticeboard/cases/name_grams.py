@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from noticeboard.cases.models import Case, CaseMember, CaseNameGram
 
-
 # A plain table INSERT, not the ORM's bulk insert of the entity: the rows are plain dicts
 # and no object stands for them, and the ORM's path took 0.2 ms of each case entered.
 _INSERT = insert(CaseNameGram.__table__)
