@@ -905,6 +905,7 @@ class CountyBuilder:
             build_snapshot,
             canonical_json,
             sha256_hex,
+            summary_text,
             verification_code,
         )
 
@@ -931,6 +932,7 @@ class CountyBuilder:
             "sha256_online": None,
             "snapshot_board": None,
             "sha256_board": None,
+            "summary_online": None,
             "verification_code": None,
         }
         if plan.published:
@@ -939,8 +941,10 @@ class CountyBuilder:
             notice.kind = NoticeKind(plan.kind)  # as loaded: the enum, which knows its period
             notice.region = plan.region
             cases = [s.model for s in plan.cases]
-            online = canonical_json(build_snapshot(notice, cases, Channel.ONLINE))
+            snapshot = build_snapshot(notice, cases, Channel.ONLINE)
+            online = canonical_json(snapshot)
             board = canonical_json(build_snapshot(notice, cases, Channel.BOARD))
+            row["summary_online"] = summary_text(snapshot)
             row["snapshot_online"], row["sha256_online"] = online, sha256_hex(online)
             row["snapshot_board"], row["sha256_board"] = board, sha256_hex(board)
             row["verification_code"] = verification_code(row["sha256_online"])

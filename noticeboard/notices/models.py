@@ -99,6 +99,8 @@ class Notice(db.Model):
     sha256_online: Mapped[str | None] = mapped_column(String(64))
     snapshot_board: Mapped[str | None] = mapped_column(Text)
     sha256_board: Mapped[str | None] = mapped_column(String(64))
+    # What lists show of the online snapshot (snapshots.summary_text), frozen with it.
+    summary_online: Mapped[str | None] = mapped_column(Text)
     verification_code: Mapped[str | None] = mapped_column(String(12), unique=True)
 
     region: Mapped[Region] = relationship()

@@ -307,12 +307,12 @@ def _summaries(query, today: date) -> list[PublicNotice]:
         .where(Notice.id.in_(ids))
         .options(selectinload(Notice.superseded_by), selectinload(Notice.region))
     )
-    rows = {row.Notice.id: row for row in db.session.execute(snapshots.with_summaries(chosen))}
+    notices = {n.id: n for n in db.session.scalars(snapshots.with_summaries(chosen))}
     return [
         PublicNotice(
-            rows[i].Notice,
-            snapshots.summary_of(rows[i]),
-            notice_states.notice_state(rows[i].Notice, today),
+            notices[i],
+            snapshots.summary_of(notices[i]),
+            notice_states.notice_state(notices[i], today),
             today,
         )
         for i in ids

@@ -152,8 +152,9 @@ def test_the_notice_list_comes_a_page_at_a_time(app, world, factory):
 def test_list_summaries_are_read_from_the_snapshots_as_the_detail_shows_them(
     client, world, factory
 ):
-    """Lists read a notice's title, place and dates from its snapshot in SQL (the rows stay in
-    the database): every kind must give the fields the full snapshot has."""
+    """Lists read a notice's title, place and dates from the summary frozen beside its
+    snapshot (the rows stay in the database): every kind must give the fields the full
+    snapshot has."""
     with travel(START):
         _, case = publish(world, factory, applicant_name="张三丰")
     with travel(date(2026, 11, 9)):
