@@ -104,25 +104,21 @@ def due_review_counts(region: Region, today: date | None = None) -> tuple[int, i
     return due - overdue, overdue
 
 
-def due_counts_query(region: Region, today: date):
-    """SQL: the reviews within `region` due by the end of this month, and the overdue."""
+def due_counts_query(region: Region, today: date, *by):
+    """SQL: the reviews within `region` due by the end of this month, and the overdue
+    (grouped by the columns `by`, which lead each row)."""
     month_start = today.replace(day=1)
     return (
-        select(func.count(), func.count(case_when((_due_before(month_start), 1))))
+        select(*by, func.count(), func.count(case_when((_due_before(month_start), 1))))
         .select_from(Case)
         .where(*_on_rosters_in(region), _due_before(add_months(month_start, 1)))
+        .group_by(*by)
     )
 
 
 def _due_by_village(region: Region, today: date) -> dict[int, tuple[int, int]]:
     """Per village within `region`: reviews falling in this month, and overdue ones."""
-    month_start = today.replace(day=1)
-    village = _in_region(region).left
-    rows = db.session.execute(
-        select(village, func.count(), func.count(case_when((_due_before(month_start), 1))))
-        .where(*_on_rosters_in(region), _due_before(add_months(month_start, 1)))
-        .group_by(village)
-    )
+    rows = db.session.execute(due_counts_query(region, today, _in_region(region).left))
     return {village_id: (due - overdue, overdue) for village_id, due, overdue in rows}
 
 
