@@ -245,7 +245,7 @@ def _gc_paused():
 @functools.lru_cache(maxsize=1)
 def _html_class() -> type:
     """WeasyPrint's ``HTML`` with the compact UA stylesheet of ``ua.css``, and able to
-    start from a tree parsed with expat.
+    start from a tree parsed with expat; fonts are subset in one pass (subset.py).
 
     Imported lazily: WeasyPrint is heavy and needs Pango. Both additions rest on WeasyPrint
     internals (``_ua_stylesheets``; the attributes ``HTML.__init__`` sets after parsing)
@@ -255,6 +255,9 @@ def _html_class() -> type:
     import cssselect2
     from weasyprint import CSS, HTML
 
+    from .subset import install
+
+    install()
     lean = hasattr(HTML, "_ua_stylesheets")
     sheet = CSS(filename=str(UA_STYLESHEET)) if lean else None
 

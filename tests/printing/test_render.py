@@ -10,7 +10,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from noticeboard.printing import render, render_notice_pdf
+from noticeboard.printing import render, render_notice_pdf, subset
 from noticeboard.printing.render import build_context, format_date, render_notice_html
 
 from .helpers import SHA, make_snapshot, page_texts, pdftotext, render_kwargs
@@ -230,3 +230,32 @@ def test_a_value_xml_refuses_is_parsed_as_html_as_before(small_rows):
     rows[0]["name"] = "张\x0b三丰"  # a vertical tab pasted from a spreadsheet: not XML
     html = _html_of(make_snapshot(rows))
     assert render.write_pdf(html) == _pdf_through_weasyprints_html_parser(html)
+
+
+def _font_programs(pdf: bytes) -> dict[str, bytes]:
+    """The embedded font programs of a PDF by font name."""
+    found = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            found[str(font["/BaseFont"])] = descriptor["/FontFile3"].get_object().get_data()
+    return found
+
+
+def test_fonts_subset_in_one_pass_are_the_bytes_of_weasyprints_two(small_rows):
+    """subset.py cuts each font in one HarfBuzz pass; WeasyPrint's own two passes are the
+    reference: the same font programs, the same PDF."""
+    assert subset.install()  # else every render pays for the second pass
+    rows = [dict(r) for r in small_rows]
+    rows[0]["name"] = "𠮷*华"  # a glyph from the far end of the font
+    html = _html_of(make_snapshot(rows))
+    one_pass = render.write_pdf(html)
+    subset.uninstall()
+    try:
+        two_passes = render.write_pdf(html)
+    finally:
+        assert subset.install()
+    assert _font_programs(one_pass) == _font_programs(two_passes)
+    assert len(_font_programs(one_pass)) == 2  # the serif and the sans face
+    assert one_pass == two_passes
