@@ -29,6 +29,12 @@ def gram_rows(case_id: int, names: Iterable[str]) -> list[dict]:
     return [{"gram": gram, "case_id": case_id} for gram in sorted(grams(names))]
 
 
+def insert_rows(session: Session, rows: list[dict]) -> None:
+    """Write pieces given as gram_rows gives them."""
+    if rows:
+        session.execute(_INSERT, rows)
+
+
 def cases_named(q: str) -> ColumnElement[bool]:
     """Cases whose applicant's or a member's name contains `q` (not empty). The pieces
     narrow the cases down (the pairs, when `q` has two or more characters); LIKE decides."""
@@ -101,6 +107,4 @@ def _keep_grams(session: Session, _context) -> None:
         session.execute(delete(CaseNameGram).where(CaseNameGram.case_id.in_(gone)))
     if changed:
         rebuild(session, changed)
-    rows = [row for case_id, names in fresh.items() for row in gram_rows(case_id, names)]
-    if rows:
-        session.execute(_INSERT, rows)
+    insert_rows(session, [row for case_id, ns in fresh.items() for row in gram_rows(case_id, ns)])

@@ -19,6 +19,7 @@ from noticeboard.audit.models import (
     register_references,
     shown_value,
 )
+from noticeboard.cases.inserts import insert_new_case
 from noticeboard.cases.models import (
     DIBAO_AREAS,
     EDITABLE_STATUSES,
@@ -233,8 +234,7 @@ def enter_case(user, program: Program | str, data: dict) -> Case:
     case = Case(status=CaseStatus.DRAFT, created_by_id=user.id, updated_by_id=user.id)
     apply_values(case, values, members)
     note = route_linshi(case)
-    db.session.add(case)
-    db.session.flush()
+    insert_new_case(db.session, case)
     audit_case(AuditAction.CREATE, case, user, after=audit_view(case), note=note)
     return case
 
