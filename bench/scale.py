@@ -1434,6 +1434,8 @@ def find_samples(app) -> Samples:
             "village_id": notice.region_id,
             "code": notice.verification_code,
             "program": "dibao",
+            # Downloads and the export forms, as Excel (and as CSV, a variant below).
+            "fmt": "xlsx",
             # The holiday page of next year: the one an administrator fills in each winter.
             "year": local_today().year + 1,
         }
@@ -1470,6 +1472,17 @@ def find_samples(app) -> Samples:
             "notices.objection_list": {"": {}, "?show=all": {"show": "all"}},
             "audit.index": {"": {}, "?page=50": {"page": 50}},
             "portal.objection_lookup": {"": {}, "?receipt": {"receipt": objection.receipt_no}},
+            **{
+                endpoint: {"": {}, "csv": {"fmt": "csv"}}
+                for endpoint in (
+                    "statistics.export_month",
+                    "statistics.export_trend",
+                    "statistics.export_annual",
+                    "spreadsheets.export_cases",
+                    "spreadsheets.export_notice",
+                    "spreadsheets.export_approvals",
+                )
+            },
         }
         print(
             f"samples: township {township.name} ({villages} villages), case {case.id}, "
