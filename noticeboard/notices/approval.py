@@ -175,21 +175,30 @@ def approval_queue(
 
 def queue_ids(user, today: date | None = None) -> tuple[list[int], list[int]]:
     """approval_queue weighed in the database, as case ids in the same order: the county's
-    ~1,600 cases in notice are one query of two small columns, not ~800 notices loaded and
-    each case weighed in Python. The latest notice is outer-joined: a case without one waits.
-    A published notice is ENDED (notice_state) once its last day has passed and no
-    published correction replaced it."""
+    ~1,600 cases in notice are two queries of small columns, not ~800 notices loaded and
+    each case weighed in Python. A published notice is ENDED (notice_state) once its last
+    day has passed and no published correction replaced it; a case without one waits."""
     today = today or local_today()
-    in_notice = _in_notice(user)
-    latest = latest_notices_query(in_notice.with_only_columns(Case.id).order_by(None)).subquery()
-    ready = and_(Notice.end_date < today, not_superseded(), unblocked(Case.id))
-    rows = db.session.execute(
-        in_notice.with_only_columns(Case.id, case((ready, 1), else_=0))
-        .outerjoin(latest, latest.c.case_id == Case.id)
-        .outerjoin(Notice, Notice.id == latest.c.notice_id)
-        .where(not_made_by(user, delegated_programs(user)))
-    ).all()
-    return [id_ for id_, now in rows if now], [id_ for id_, now in rows if not now]
+    in_notice = _in_notice(user).with_only_columns(Case.id)
+    latest = latest_notices_query(in_notice.order_by(None)).subquery()
+    ready = and_(Notice.end_date < today, not_superseded(), unblocked(latest.c.case_id))
+    made = case((not_made_by(user, delegated_programs(user)), 0), else_=1)  # made_by, in SQL
+    # Read from the latest notices, not joined to the cases: SQLite scans the window
+    # query's result once per case of an outer join (200 ms for a county).
+    weighed = {
+        case_id: (now, by_user)
+        for case_id, now, by_user in db.session.execute(
+            select(latest.c.case_id, case((ready, 1), else_=0), made).join(
+                Notice, Notice.id == latest.c.notice_id
+            )
+        )
+    }
+    ready_ids, waiting_ids = [], []
+    for case_id in db.session.scalars(in_notice):
+        now, by_user = weighed.get(case_id, (0, 0))
+        if not by_user:
+            (ready_ids if now else waiting_ids).append(case_id)
+    return ready_ids, waiting_ids
 
 
 def approval_pages(
