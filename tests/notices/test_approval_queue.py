@@ -3,6 +3,8 @@ page's two lists, their order, counts and paging are the ones approval_queue get
 weighing every case in Python, for every blocker, for the county and a township reviewer,
 whether or not the county delegates a program."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from noticeboard.cases.lifecycle import set_case_status
 from noticeboard.cases.models import Case, CaseStatus, Program
 from noticeboard.core import pages
 from noticeboard.extensions import db
-from noticeboard.notices import approval, objections
+from noticeboard.notices import approval, objections, pre_approval
 from noticeboard.regions.delegation import set_confirmers
 from tests.conftest import PASSWORD, login
 from tests.notices.test_dashboard import PAST, TODAY, _cases, _notice
@@ -23,19 +25,27 @@ from tests.notices.test_lifecycle import travel
 @pytest.fixture
 def queue_world(county, factory):
     """The dashboard's notices in every state, and what it lacks for the queue: an objection
-    on a whole notice, a case in notice with no published notice, a second
-    reviewer in township A (reviewer_a published its notices)."""
+    on a whole notice, a notice in its last day, a case in notice with no published notice
+    and one whose latest notice was superseded, a second reviewer in township A
+    (reviewer_a published its notices)."""
     world = county
     a = world.village_a
     with travel(PAST):
         whole = _notice(world, a, Program.DIBAO, _cases(world, factory, a, 2))
         objections.raise_objection(whole.id, "整份名单都请再核实一遍。")
         _notice(world, a, Program.TEKUN, _cases(world, factory, a, 2, Program.TEKUN))
-    # Not reachable through the pages (a withdrawn notice sends its cases back to 待公示),
-    # but the rule names it: the case waits, with no notice to show.
-    orphan = _cases(world, factory, a, 1)[0]
-    set_case_status(orphan, CaseStatus.IN_NOTICE, world.clerk_a, "数据修复")
-    world.orphan = orphan
+        pair = _cases(world, factory, a, 2)
+        original = _notice(world, a, Program.DIBAO, pair)
+        correction = pre_approval.prepare_correction(world.clerk_a, original.id, "金额录入有误")
+        pre_approval.remove_from_draft(world.clerk_a, correction.id, pair[0].id)
+        pre_approval.publish_notice(world.reviewer_a, correction.id)
+    with travel(TODAY - timedelta(days=6)):
+        world.last_day = _notice(world, a, Program.DIBAO, _cases(world, factory, a, 1))
+    # Not reachable through the pages (a withdrawn notice, or a correction without the
+    # case, sends it back to 待公示), but the rule names them: the case waits.
+    world.orphan = _cases(world, factory, a, 1)[0]
+    set_case_status(world.orphan, CaseStatus.IN_NOTICE, world.clerk_a, "数据修复")
+    set_case_status(pair[0], CaseStatus.IN_NOTICE, world.clerk_a, "数据修复")
     world.reviewer_a2 = create_user(
         "reviewer_a2", PASSWORD, Role.REVIEWER, world.township_a, "吴审核"
     )
@@ -90,12 +100,15 @@ def test_the_dataset_has_every_blocker_and_delegation_takes_cases_out(queue_worl
     reasons = {blocker.split("（")[0] for _, _, blocker in waiting}
     assert reasons == {
         "案件没有已发布的公示",
+        "已被新版本取代",
         "公示中",
         "待开始",
         "公示有未办结的异议",
         approval.HOME_VISIT_NEEDED,
     }
     assert len(ready) >= 5
+    assert world.last_day.end_date == TODAY  # in force on its last day, ended tomorrow
+    assert world.last_day.cases[0].id in [case_id for case_id, _, _ in waiting]
     # the open objections: one on a line of its notice (the other lines stay ready), one
     # on the whole notice
     objected = [case_id for case_id, _, b in waiting if b == "公示有未办结的异议"]
