@@ -10,12 +10,11 @@ from sqlalchemy.orm import contains_eager, load_only, selectinload
 from noticeboard.accounts.models import User
 from noticeboard.accounts.permissions import decidable_programs
 from noticeboard.cases.models import NOTICEABLE_STATUSES, Case, CaseStatus, Program
-from noticeboard.cases.relatives import waiting_for_home_visit_clause
 from noticeboard.core.dates import local_today
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.pages import Page, page_of_query
 from noticeboard.extensions import db
-from noticeboard.notices.approval import delegated_programs, not_made_by, objected
+from noticeboard.notices.approval import delegated_programs, not_made_by, unblocked
 from noticeboard.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus, Objection
 from noticeboard.notices.periods import days_left, notice_period_end
 from noticeboard.notices.state import latest_notices_query, not_superseded
@@ -147,7 +146,7 @@ def _waiting(user) -> Subquery:
         .where(Case.status == CaseStatus.IN_NOTICE, scope_clause(user))
     )
     latest = latest_notices_query(in_notice).subquery()
-    ready = ~objected(latest.c.case_id) & ~waiting_for_home_visit_clause(latest.c.case_id)
+    ready = unblocked(latest.c.case_id)
     return (
         select(
             latest.c.notice_id,

@@ -8,20 +8,18 @@ from noticeboard.cases.lifecycle import can_terminate, needs_termination_notice
 from noticeboard.cases.services import get_case
 from noticeboard.core.errors import DomainError, ValidationFailed
 from noticeboard.core.forms import flash_refusal, reason_form, show_errors
-from noticeboard.core.pages import page_of
 from noticeboard.core.permissions import Action, requires
 from noticeboard.core.validation import parse_id
 from noticeboard.extensions import db
 from noticeboard.notices import terminations
-from noticeboard.notices.approval import approval_queue, approve_case, reject_case, with_cases
+from noticeboard.notices.approval import approval_pages, approve_case, reject_case
 from noticeboard.notices.views import bp
 
 
 def _render_approvals(reject_errors: dict | None = None, reasons: dict | None = None):
-    ready, blocked = approval_queue(current_user)
-    queue = page_of(ready, parse_id(request.args.get("page")))
-    blocked = page_of(blocked, parse_id(request.args.get("blocked_page")))
-    with_cases(queue.items + blocked.items)
+    queue, blocked = approval_pages(
+        current_user, parse_id(request.args.get("page")), parse_id(request.args.get("blocked_page"))
+    )
     ready_terminations, waiting_terminations = terminations.termination_queue(current_user)
     return render_template(
         "notices/approvals.html",
