@@ -17,6 +17,7 @@ from noticeboard.regions.scope import scope_clause
 from noticeboard.regions.signals import notice_settings_changed
 
 PAGE_SIZE = 50
+_INSERT_ENTRY = insert(AuditEntry.__table__)
 EXPORT_LIMIT = 50_000
 
 
@@ -41,9 +42,11 @@ def record(
 ) -> None:
     """Write an entry in the caller's transaction (it commits with the change it records).
     One INSERT at once rather than an object for the next flush: entering a case then
-    commits without a second unit-of-work flush, which was a fifth of its time."""
+    commits without a second unit-of-work flush, which was a fifth of its time. On the
+    session's connection: a row, not an object, and the session's execution path doubled
+    the cost of the INSERT."""
     row = _entry(action, entity_type, entity_id, user, region_id, before, after, note)
-    db.session.execute(insert(AuditEntry.__table__), [row])
+    db.session.connection().execute(_INSERT_ENTRY, [row])
 
 
 def record_many(entries: list[dict]) -> None:

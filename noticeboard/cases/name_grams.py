@@ -30,9 +30,10 @@ def gram_rows(case_id: int, names: Iterable[str]) -> list[dict]:
 
 
 def insert_rows(session: Session, rows: list[dict]) -> None:
-    """Write pieces given as gram_rows gives them."""
+    """Write pieces given as gram_rows gives them (on the session's connection: rows, not
+    objects, so there is nothing for the session's execution path to do)."""
     if rows:
-        session.execute(_INSERT, rows)
+        session.connection().execute(_INSERT, rows)
 
 
 def cases_named(q: str) -> ColumnElement[bool]:
