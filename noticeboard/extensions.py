@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from noticeboard.core import ratelimit_storage  # noqa: F401  (registers sqlite:// for limits)
+from noticeboard.core.wal import database_file, start_checkpointer
 
 # Deterministic constraint names, so Alembic migrations can drop and alter them on every backend.
 NAMING_CONVENTION = {
@@ -54,6 +55,9 @@ SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
 # each such page once, with one sync of the file instead of ten: COMMIT went from about
 # 1.2 to 0.8 ms a case at 100,000 cases. Reads are not slower (the log's index is hashed).
 SQLITE_WAL_AUTOCHECKPOINT = int(os.environ.get("SQLITE_WAL_AUTOCHECKPOINT", "10000"))
+# Seconds between the checkpoints a thread of each process makes (core/wal.py), so that
+# commits only append to the log; 0 leaves checkpoints to the commits, as SQLite does.
+SQLITE_CHECKPOINT_SECONDS = float(os.environ.get("SQLITE_CHECKPOINT_SECONDS", "0.5"))
 
 
 @event.listens_for(Engine, "connect")
@@ -78,3 +82,4 @@ def _sqlite_settings(connection, _record) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
         cursor.close()
+        start_checkpointer(database_file(connection), SQLITE_CHECKPOINT_SECONDS)
