@@ -54,6 +54,7 @@ SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
 # 10,000 (about 40 MB) a checkpoint comes every ~240 cases instead of every ~24 and copies
 # each such page once, with one sync of the file instead of ten: COMMIT went from about
 # 1.2 to 0.8 ms a case at 100,000 cases. Reads are not slower (the log's index is hashed).
+# Now the backstop: the thread below normally copies the log before a commit finds it full.
 SQLITE_WAL_AUTOCHECKPOINT = int(os.environ.get("SQLITE_WAL_AUTOCHECKPOINT", "10000"))
 # Seconds between the checkpoints a thread of each process makes (core/wal.py), so that
 # commits only append to the log; 0 leaves checkpoints to the commits, as SQLite does.
