@@ -12,7 +12,9 @@ counter's first value, the review anchor (models._keep_review_anchor) and the na
 (name_grams._keep_grams). tests/cases/test_inserts.py compares the rows with the ORM's.
 """
 
-from sqlalchemy import insert, inspect
+from functools import cache
+
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,23 +31,33 @@ _INSERT_MEMBERS = insert(_MEMBERS).returning(_MEMBERS.c.id, sort_by_parameter_or
 _EMPTY_COLLECTIONS = ("near_relatives", "home_visits")
 
 
-def _complete(obj, table) -> dict:
-    """Every column's value of a new object, its unset columns given their defaults (as
-    the INSERT would) and kept on the object as loaded, so reading them later needs no
-    query; the primary key is left to the database."""
-    state = inspect(obj)
-    row = {}
+@cache
+def _written_columns(table: Table) -> tuple[tuple[str, object, bool], ...]:
+    """(key, default, whether the default is a function) of each column the INSERT writes,
+    worked out once per table: going through the columns' defaults for every case entered
+    was a tenth of the insert's time."""
+    columns = []
     for column in table.columns:
         if column.primary_key:
             continue
-        if column.key not in state.dict:
-            value = None
-            if column.default is not None and column.default.is_scalar:
-                value = column.default.arg
-            elif column.default is not None and column.default.is_callable:
-                value = column.default.arg(None)
-            set_committed_value(obj, column.key, value)
-        row[column.key] = state.dict[column.key]
+        default = column.default
+        if default is not None and (default.is_scalar or default.is_callable):
+            columns.append((column.key, default.arg, default.is_callable))
+        else:
+            columns.append((column.key, None, False))
+    return tuple(columns)
+
+
+def _complete(obj, table: Table) -> dict:
+    """Every column's value of a new object, its unset columns given their defaults (as
+    the INSERT would) and kept on the object as loaded, so reading them later needs no
+    query; the primary key is left to the database."""
+    values = inspect(obj).dict
+    row = {}
+    for key, default, is_function in _written_columns(table):
+        if key not in values:
+            set_committed_value(obj, key, default(None) if is_function else default)
+        row[key] = values[key]
     return row
 
 

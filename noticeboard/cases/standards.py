@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from noticeboard.audit.models import register_field_labels
+from noticeboard.core import statements
 from noticeboard.core.dates import local_today
 from noticeboard.core.enums import LabelledStrEnum
 from noticeboard.core.types import Money, StrEnumColumn, UTCDateTime, utcnow
@@ -118,7 +119,7 @@ _IN_FORCE = (
 
 def standards_in_force(county_id: int, month: date) -> dict[StandardKind, Decimal]:
     """Each kind's confirmed standard of the county for `month`: the latest one started."""
-    rows = db.session.execute(_IN_FORCE, {"county_id": county_id, "month": month})
+    rows = statements.execute(_IN_FORCE, {"county_id": county_id, "month": month})
     return {StandardKind(kind): amount for kind, amount in rows}
 
 

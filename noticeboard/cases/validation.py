@@ -29,6 +29,7 @@ from noticeboard.cases.standards import (
     in_force_for,
     tekun_standards,
 )
+from noticeboard.core import statements
 from noticeboard.core.crypto import id_index
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, ValidationFailed
@@ -330,11 +331,10 @@ def open_cases_holding(id_numbers: list[str]) -> Select:
 def first_open_case_holding(id_numbers: list[str], except_case_id: int | None) -> Case | None:
     """The oldest open 低保/特困 case other than `except_case_id` holding one of the IDs:
     its id alone is looked up, the case itself read only when there is one."""
-    params = {"digests": [id_index(i) for i in id_numbers]}
-    if except_case_id is None:
-        found = db.session.scalar(_FIRST_HOLDER, params)
-    else:
-        found = db.session.scalar(_FIRST_OTHER_HOLDER, params | {"case_id": except_case_id})
+    statement, params = _FIRST_HOLDER, {"digests": [id_index(i) for i in id_numbers]}
+    if except_case_id is not None:
+        statement, params = _FIRST_OTHER_HOLDER, params | {"case_id": except_case_id}
+    found = statements.execute(statement, params).scalar()
     return db.session.get(Case, found) if found is not None else None
 
 
@@ -388,9 +388,7 @@ _CEILING = select(ProgramLimit.ceiling).where(ProgramLimit.program == bindparam(
 
 
 def ceiling(program: Program) -> Decimal:
-    # On the session's connection: a setting, never pending in the session, and the ORM's
-    # execution path doubled the cost of this read of every case entered.
-    set_by_administrator = db.session.connection().scalar(_CEILING, {"program": str(program)})
+    set_by_administrator = statements.execute(_CEILING, {"program": str(program)}).scalar()
     return set_by_administrator if set_by_administrator is not None else DEFAULT_CEILINGS[program]
 
 
