@@ -3,8 +3,9 @@ and who approves a 临时救助: the township up to the county's limit, the coun
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from noticeboard.core import statements
 from noticeboard.core.errors import NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
 from noticeboard.core.validation import FieldError, clean_amount
@@ -81,9 +82,13 @@ def set_confirmers(user, county_id, chosen: dict[str, str]) -> dict[str, Confirm
     return after
 
 
+_TOWNSHIP_LIMIT = select(Region.linshi_township_limit).where(Region.id == bindparam("county_id"))
+
+
 def linshi_township_limit(county_id: int) -> Decimal | None:
-    """The largest 临时救助 the county's townships approve; None: every one."""
-    return db.session.scalar(select(Region.linshi_township_limit).where(Region.id == county_id))
+    """The largest 临时救助 the county's townships approve; None: every one (read for each
+    临时救助 entered)."""
+    return statements.execute(_TOWNSHIP_LIMIT, {"county_id": county_id}).scalar()
 
 
 def linshi_confirmer(county_id: int, amount: Decimal) -> Confirmer:
