@@ -24,6 +24,7 @@ from noticeboard.cases.models import (
     NearRelative,
     Program,
 )
+from noticeboard.core.alongside import alongside
 from noticeboard.core.dates import CHINA, first_of_next_month
 from noticeboard.extensions import db
 from noticeboard.notices.models import Notice, NoticeKind, Objection, ObjectionOutcome
@@ -133,15 +134,17 @@ def _in_region(region: Region):
     return Region.path.startswith(region.path, autoescape=True)
 
 
-def _villages_of(region: Region):
-    """The ids of the regions in `region`, as a subquery: SQLite reads it once into a lookup
-    table instead of joining every period to its region."""
-    return select(Region.id).where(_in_region(region)).scalar_subquery()
+def _villages_of(path: str):
+    """The ids of the regions at `path` and below, as a subquery: SQLite reads it once into
+    a lookup table instead of joining every period to its region."""
+    return select(Region.id).where(Region.path.startswith(path, autoescape=True)).scalar_subquery()
 
 
-def _period_rows(region: Region, m: int, detail: bool = True):
-    """Per village and program (and 特困 care, with `detail`): paid in month `m`, persons,
-    amount, year to date, and with `detail` new and ended; rows of ten columns either way."""
+def _period_rows(path: str, m: int, detail: bool = True):
+    """Per village (of the region at `path`) and program (and 特困 care, with `detail`): paid
+    in month `m`, persons, amount, year to date, and with `detail` new and ended; rows of ten
+    columns either way. month_report reads them alongside its other figures (its largest
+    read: every benefit period of the region)."""
     jan = (m // 12) * 12
     paid_now = and_(P.first_month <= m, or_(P.end_month.is_(None), P.end_month > m))
     last = case((or_(P.end_month.is_(None), P.end_month > m + 1), m + 1), else_=P.end_month)
@@ -164,7 +167,7 @@ def _period_rows(region: Region, m: int, detail: bool = True):
         ]
     rows = db.session.execute(
         select(*keys, *sums)
-        .where(P.village_id.in_(_villages_of(region)), P.first_month <= m)
+        .where(P.village_id.in_(_villages_of(path)), P.first_month <= m)
         .where(or_(P.end_month.is_(None), P.end_month > jan))
         .group_by(*keys)
     ).all()
@@ -261,6 +264,9 @@ def month_report(region: Region, month: date, detail: bool = True) -> MonthRepor
     annual summary show)."""
     month = month.replace(day=1)
     m = month_number(month)
+    # The benefit periods are most of the work: read in another thread while this one reads
+    # the rest.
+    period_rows = alongside(_period_rows, region.path, m, detail)
     rows = {child.id: Figures(child) for child in children_of(region)}
     total = Figures(region)
     owner = _row_finder(region) if rows else {}
@@ -269,32 +275,29 @@ def month_report(region: Region, month: date, detail: bool = True) -> MonthRepor
         row = rows.get(owner.get(region_id))
         return [total, row] if row is not None else [total]
 
-    for village_id, program, mode, care, n, persons, fen, ytd, new, ended in _period_rows(
-        region, m, detail
-    ):
+    for village_id, n, fen, ytd, ytd_count in _linshi_rows(region, month):
+        cell = Cell(n or 0, n or 0, int(fen or 0), int(ytd or 0), ytd_count=ytd_count)
+        for figures in targets(village_id):
+            figures.programs[Program.LINSHI].add(cell)
+    if detail:
+        end = first_of_next_month(month)
+        for region_id, kind, count in notice_rows(region, month, end):
+            for figures in targets(region_id):
+                figures.notices[NoticeKind(kind)] += count
+        for region_id, raised, _, upheld in objection_rows(region, month, end):
+            for figures in targets(region_id):
+                figures.objections_raised += raised or 0
+                figures.objections_upheld += upheld or 0
+        for village_id, created, decided in _approval_rows(region, month):
+            days = (decided.astimezone(CHINA).date() - created.astimezone(CHINA).date()).days
+            for figures in targets(village_id):
+                figures.approval_days.append(days)
+    for village_id, program, mode, care, n, persons, fen, ytd, new, ended in period_rows():
         cell = Cell(n, persons or 0, fen or 0, ytd or 0, new=new or 0, ended=ended or 0)
         for figures in targets(village_id):
             figures.programs[PROGRAM_OF[program]].add(cell)
             if program == Program.TEKUN and n:
                 figures.tekun_care[(mode, care)] += n
-    for village_id, n, fen, ytd, ytd_count in _linshi_rows(region, month):
-        cell = Cell(n or 0, n or 0, int(fen or 0), int(ytd or 0), ytd_count=ytd_count)
-        for figures in targets(village_id):
-            figures.programs[Program.LINSHI].add(cell)
-    if not detail:
-        return MonthReport(region, month, list(rows.values()), total)
-    end = first_of_next_month(month)
-    for region_id, kind, count in notice_rows(region, month, end):
-        for figures in targets(region_id):
-            figures.notices[NoticeKind(kind)] += count
-    for region_id, raised, _, upheld in objection_rows(region, month, end):
-        for figures in targets(region_id):
-            figures.objections_raised += raised or 0
-            figures.objections_upheld += upheld or 0
-    for village_id, created, decided in _approval_rows(region, month):
-        days = (decided.astimezone(CHINA).date() - created.astimezone(CHINA).date()).days
-        for figures in targets(village_id):
-            figures.approval_days.append(days)
     return MonthReport(region, month, list(rows.values()), total)
 
 
@@ -316,7 +319,7 @@ def trend(region: Region, last: date, months: int = 12) -> list[TrendPoint]:
             P.program, P.first_month, P.end_month,
             func.count(), func.sum(P.persons), func.sum(P.amount_fen),
         )
-        .where(P.village_id.in_(_villages_of(region)), P.first_month <= last_m)
+        .where(P.village_id.in_(_villages_of(region.path)), P.first_month <= last_m)
         .where(or_(P.end_month.is_(None), P.end_month > numbers[0]))
         .group_by(P.program, P.first_month, P.end_month)
     ).all()  # fmt: skip

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from noticeboard.cases.models import Program
+from noticeboard.core.alongside import alongside
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import NotFound
 from noticeboard.core.exports import XLSX_MIMETYPE, csv_response, download, write_xlsx
@@ -111,8 +112,10 @@ def index():
     today = local_today()
     region = _region()
     month, error = chosen_month(today)
+    # The month's table and the trend each add up the region's benefit periods: both at once.
+    trend_points = alongside(_trend_of, region.id, month)
     report = month_report(region, month)
-    points = trend(region, month)
+    points = trend_points()
     return render_template(
         "statistics/index.html",
         region=region,
@@ -130,6 +133,10 @@ def index():
         regions=_regions(),
         programs=list(Program),
     )
+
+
+def _trend_of(region_id: int, month: date):
+    return trend(db.session.get(Region, region_id), month)
 
 
 @bp.route("/month.<fmt>")

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -35,6 +36,22 @@ def test_the_county_page_shows_june_by_township_with_its_trend(app, world, facto
     assert "6,880.00" in text  # 2260 + 1620 + 3000, the month's total
     assert text.count("<svg") >= 2 and "近 12 个月趋势" in text
     assert "<script" not in text.split("<body", 1)[1] or "staff.js" in text
+
+
+def test_the_trend_beside_the_table_gives_each_month_its_figures(app, world, factory):
+    # The trend is read alongside the month's table (core/alongside.py), by another thread.
+    page = _county_page(app, world, factory, "/staff/statistics/?month=2026-10")
+    trend = page.get_data(as_text=True).split("近 12 个月趋势（示范县）", 1)[1]
+    rows = {
+        cells[0]: cells[1:]
+        for row in re.findall(r"<tr>(.*?)</tr>", trend, re.S)
+        if (cells := [c.strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)])
+    }
+    # 低保 households and persons, 特困 persons, 临时救助, the month's total in yuan.
+    assert rows["2026-06"] == ["2", "3", "1", "1", "6,880.00"]
+    assert rows["2026-08"] == ["2", "3", "1", "0", "3,520.00"]  # 1900 + 1620
+    assert rows["2026-10"] == ["1", "2", "1", "0", "2,620.00"]  # b ended with September
+    assert rows["2025-11"] == ["0", "0", "0", "0", "0.00"]
 
 
 def test_the_month_export_in_xlsx_and_csv_holds_the_figures_by_hand(app, world, factory):
