@@ -24,6 +24,7 @@ def test_scale_bench_prints_a_json_summary_with_positive_figures(tmp_path):
     assert summary["create_cases_per_s"] > 0
     windows = summary["create_case_windows_per_s"]
     assert len(windows) == 5 and min(windows) <= summary["create_cases_per_s"] <= max(windows)
+    assert summary["python_loop_ms"] > 0
     for key in ("staff_p95_ms", "public_p95_ms", "statements"):
         assert summary[key], key
     timings = {**summary["staff_p95_ms"], **summary["public_p95_ms"]}
