@@ -202,8 +202,9 @@ class Case(db.Model):
         ),
         Index("ix_cases_decided_at", "decided_at"),
         # A scope's counts (工作台: overdue, waiting for a notice, 先行救助) read the scope's
-        # villages first, then only their cases of a status or program.
-        Index("ix_cases_village_status", "village_id", "status"),
+        # villages first, then only their cases of a status or program; the case list's
+        # count of a program and status, from this index alone (migration 0033).
+        Index("ix_cases_village_status_program", "village_id", "status", "program"),
         Index("ix_cases_village_program", "village_id", "program"),
         # The retention run: cases closed before a day, not yet erased.
         Index("ix_cases_closed_at", "closed_at"),
