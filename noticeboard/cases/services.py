@@ -50,7 +50,7 @@ from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
 from noticeboard.masking.rules import mask_identifiers, mask_name, resident_ids_in
 from noticeboard.regions.delegation import county_id_of, linshi_confirmer, linshi_rule
-from noticeboard.regions.models import Confirmer, Region
+from noticeboard.regions.models import Confirmer
 from noticeboard.regions.scope import scope_clause
 
 
@@ -171,8 +171,7 @@ register_references("case", case_references)
 
 def apply_values(case: Case, values: dict, members: list[MemberInput]) -> None:
     for key, value in values.items():
-        setattr(case, key, value)
-    case.village = db.session.get(Region, values["village_id"])
+        setattr(case, key, value)  # the village too (clean_case_data)
     # Members are matched by resident ID and updated in place: replacing the list would insert
     # the new rows before deleting the old ones and trip the (case, id_number) uniqueness.
     existing = {m.id_number: m for m in case.members}

@@ -111,6 +111,9 @@ def clean_case_data(
     ):
         errors["village_id"] = ["所属村/社区：请从列表中选择本乡镇的村或社区"]
     values["village_id"] = village.id if village else None
+    # The village itself too: the session keeps a loaded row only while something refers
+    # to it, and apply_values would otherwise read it a second time.
+    values["village"] = village
     group = (data.get("group_name") or "").strip()
     if len(group) > 20:
         errors["group_name"] = ["组：最多 20 个字"]
