@@ -186,3 +186,40 @@ def test_reviewer_cannot_open_the_entry_form(app, world):
 def test_staff_pages_need_a_login(client, world):
     response = client.get("/staff/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_form_post_hands_the_service_the_clerk_and_villages_it_has_read(
+    clerk_client, world, factory, monkeypatch
+):
+    """bench/scale.py times create_case as this request calls it (issue 13): the request has
+    read the clerk (Flask-Login) and the township's villages (the form's choices), so the
+    service reads neither again; it reads only the ceiling, the standards and the
+    one-person check's answer."""
+    from sqlalchemy import event
+
+    from noticeboard.cases import services
+
+    inside, read = [False], []
+    create_case = services.create_case
+
+    def watched(*args, **kwargs):
+        inside[0] = True
+        try:
+            return create_case(*args, **kwargs)
+        finally:
+            inside[0] = False
+
+    def listener(_connection, _cursor, statement, *_):
+        if inside[0] and statement.lstrip().startswith("SELECT"):
+            read.append(" ".join(statement.split()).split(" FROM ")[1].split()[0])
+
+    monkeypatch.setattr(services, "create_case", watched)
+    members = [{"name": "李秀英", "id_number": resident_id(), "relation": "配偶", "covered": True}]
+    data = factory.dibao_data(world.village_a, members=members)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = post_form(clerk_client, "/staff/cases/new/dibao", form_fields(data))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert sorted(read) == ["assistance_standards", "cases", "program_limits"]
