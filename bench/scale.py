@@ -1685,7 +1685,7 @@ def time_create_cases(
         event.listen(db.engine, "commit", commit_starts)
         event.listen(Session, "after_commit", commit_ended)
         before = timer.statements
-        untimed = [0.0, 0]  # seconds and statements of the request's own reads
+        untimed_s, untimed_statements = 0.0, 0  # the request's own reads
         start = time.perf_counter()
         for i, (program, form) in enumerate(forms, 1):
             if together == 1:
@@ -1693,17 +1693,17 @@ def time_create_cases(
                     read_start, read_statements = time.perf_counter(), timer.statements
                     clerk = db.session.get(User, clerk.id)
                     held = villages_for(clerk)  # noqa: F841 (held, as the view holds them)
-                    untimed[0] += time.perf_counter() - read_start
-                    untimed[1] += timer.statements - read_statements
+                    untimed_s += time.perf_counter() - read_start
+                    untimed_statements += timer.statements - read_statements
                 create_case(clerk, program, form)
             else:
                 enter_case(clerk, program, form)
                 if i % together == 0 or i == count:
                     db.session.commit()
-        elapsed = time.perf_counter() - start - untimed[0]
+        elapsed = time.perf_counter() - start - untimed_s
         event.remove(db.engine, "commit", commit_starts)
         event.remove(Session, "after_commit", commit_ended)
-    statements = timer.statements - before - untimed[1]
+    statements = timer.statements - before - untimed_statements
     return count / elapsed, statements / count, waited[0] / elapsed
 
 
