@@ -130,14 +130,20 @@ def _utc_bounds(first: date, end: date) -> tuple[datetime, datetime]:
     return (datetime.combine(first, time(), CHINA), datetime.combine(end, time(), CHINA))
 
 
+def _at_or_below(path: str):
+    """SQL: a region is the one at `path` or lies inside it (a path, not a Region, so that
+    reads alongside, in another thread, can take it)."""
+    return Region.path.startswith(path, autoescape=True)
+
+
 def _in_region(region: Region):
-    return Region.path.startswith(region.path, autoescape=True)
+    return _at_or_below(region.path)
 
 
 def _villages_of(path: str):
     """The ids of the regions at `path` and below, as a subquery: SQLite reads it once into
     a lookup table instead of joining every period to its region."""
-    return select(Region.id).where(Region.path.startswith(path, autoescape=True)).scalar_subquery()
+    return select(Region.id).where(_at_or_below(path)).scalar_subquery()
 
 
 def _period_rows(path: str, m: int, detail: bool = True):
