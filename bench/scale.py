@@ -1810,9 +1810,9 @@ def build(url: str, shape: Shape) -> float:
 
 def python_loop_ms() -> float:
     """The machine's speed at the moment, for reading the figures beside each other: a fixed
-    loop of plain Python (median of 3). On this 2-core machine it took 400 ms in fast
-    stretches and 550-620 ms in slow ones, with nothing else running; entering cases and
-    the statistics pages slow down in the same proportion."""
+    loop of plain Python (median of 3). In the whole-county runs on this 2-core machine it
+    printed 163-289 ms with nothing else running; entering cases and the statistics pages
+    slow down in about the same proportion."""
     times = []
     for _ in range(3):
         start, total = time.perf_counter(), 0
