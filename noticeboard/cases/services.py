@@ -45,6 +45,7 @@ from noticeboard.cases.signals import (
 from noticeboard.cases.validation import MemberInput, clean_case
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, require
+from noticeboard.core.statements import commit_keeping_loaded
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import FieldError, clean_amount
 from noticeboard.extensions import db
@@ -220,7 +221,7 @@ def form_data(case: Case) -> dict:
 
 def create_case(user, program: Program | str, data: dict) -> Case:
     case = enter_case(user, program, data)
-    db.session.commit()
+    commit_keeping_loaded()  # the case's values are the ones just written
     return case
 
 

@@ -223,3 +223,39 @@ def test_a_form_post_hands_the_service_the_clerk_and_villages_it_has_read(
         event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert sorted(read) == ["assistance_standards", "cases", "program_limits"]
+
+
+def test_the_saved_message_and_redirect_read_no_row_the_service_has_just_written(
+    clerk_client, world, factory, monkeypatch
+):
+    """After create_case commits, the request names the case in its 已保存 message, checks
+    its amount against the standard and redirects to it: the case, its members, its village
+    and the clerk are still loaded (core/statements.commit_keeping_loaded), so none of them
+    is read back."""
+    from sqlalchemy import event
+
+    from noticeboard.cases import services
+
+    after, read = [False], []
+    create_case = services.create_case
+
+    def watched(*args, **kwargs):
+        case = create_case(*args, **kwargs)
+        after[0] = True
+        return case
+
+    def listener(_connection, _cursor, statement, *_):
+        if after[0] and statement.lstrip().startswith("SELECT"):
+            read.append(" ".join(statement.split()).split(" FROM ")[1].split()[0])
+
+    monkeypatch.setattr(services, "create_case", watched)
+    members = [{"name": "李秀英", "id_number": resident_id(), "relation": "配偶", "covered": True}]
+    data = factory.dibao_data(world.village_a, members=members)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = post_form(clerk_client, "/staff/cases/new/dibao", form_fields(data))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert after[0]
+    assert not {"cases", "case_members", "regions", "users"} & set(read), read
