@@ -1638,10 +1638,11 @@ def time_create_cases(
 
     `as_requested`: create_case as the form's request calls it (cases.views.new). Before the
     call, the request has read the clerk (Flask-Login) and the township's villages (the
-    form's choices), and the service finds both in the session. A loop that keeps them
-    across its commits finds them expired instead and reads them again inside the service;
-    so those two reads happen first and are not timed. Without it they are (the loop as
-    it stands), which is what earlier runs reported."""
+    form's choices), and the service finds both in the session; so those two reads happen
+    first and are not timed. Without it the loop keeps them across its commits, which is
+    what earlier runs reported: until create_case's commit left the session's objects
+    loaded (core/statements.commit_keeping_loaded), they were expired there and read again
+    inside the service."""
     from sqlalchemy import event, select
     from sqlalchemy.orm import Session
 

@@ -27,9 +27,12 @@ def test_scale_bench_prints_a_json_summary_with_positive_figures(tmp_path):
     looped = summary["create_case_loop_windows_per_s"]
     in_a_loop = summary["create_cases_per_s_in_a_loop"]
     assert len(looped) == 5 and min(looped) <= in_a_loop <= max(looped)
-    # As the form's request calls it, the service finds the clerk and the villages read:
-    # the loop's statements a case, less those reads.
-    assert summary["statements"]["create_case"] < summary["create_case_loop_statements"]
+    # Entering a case reads the ceiling, the standards and the one-person check and writes
+    # the case, its members, its name pieces and its audit entry (~7 statements). In the loop
+    # too: its commit leaves the clerk and the villages loaded (it ran 8.7 while it expired
+    # them, and the service read both again).
+    assert summary["statements"]["create_case"] < 8
+    assert summary["create_case_loop_statements"] < 8
     assert summary["python_loop_ms"] > 0
     for key in ("staff_p95_ms", "public_p95_ms", "statements"):
         assert summary[key], key
