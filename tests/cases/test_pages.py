@@ -188,30 +188,27 @@ def test_staff_pages_need_a_login(client, world):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_a_form_post_hands_the_service_the_clerk_and_villages_it_has_read(
-    clerk_client, world, factory, monkeypatch
-):
-    """bench/scale.py times create_case as this request calls it (issue 13): the request has
-    read the clerk (Flask-Login) and the township's villages (the form's choices), so the
-    service reads neither again; it reads only the ceiling, the standards and the
-    one-person check's answer."""
+def _tables_read_around_create_case(clerk_client, world, factory, monkeypatch):
+    """Post a 低保 case with one member through the form; the tables of the SELECTs run
+    inside create_case, and those run in the rest of the request after it returned."""
     from sqlalchemy import event
 
     from noticeboard.cases import services
 
-    inside, read = [False], []
+    read = {"inside": [], "after": []}
+    phase = [None]
     create_case = services.create_case
 
     def watched(*args, **kwargs):
-        inside[0] = True
+        phase[0] = "inside"
         try:
             return create_case(*args, **kwargs)
         finally:
-            inside[0] = False
+            phase[0] = "after"
 
     def listener(_connection, _cursor, statement, *_):
-        if inside[0] and statement.lstrip().startswith("SELECT"):
-            read.append(" ".join(statement.split()).split(" FROM ")[1].split()[0])
+        if phase[0] and statement.lstrip().startswith("SELECT"):
+            read[phase[0]].append(" ".join(statement.split()).split(" FROM ")[1].split()[0])
 
     monkeypatch.setattr(services, "create_case", watched)
     members = [{"name": "李秀英", "id_number": resident_id(), "relation": "配偶", "covered": True}]
@@ -222,7 +219,19 @@ def test_a_form_post_hands_the_service_the_clerk_and_villages_it_has_read(
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 302, response.get_data(as_text=True)
-    assert sorted(read) == ["assistance_standards", "cases", "program_limits"]
+    assert phase[0] == "after"
+    return read
+
+
+def test_a_form_post_hands_the_service_the_clerk_and_villages_it_has_read(
+    clerk_client, world, factory, monkeypatch
+):
+    """bench/scale.py times create_case as this request calls it (issue 13): the request has
+    read the clerk (Flask-Login) and the township's villages (the form's choices), so the
+    service reads neither again; it reads only the ceiling, the standards and the
+    one-person check's answer."""
+    read = _tables_read_around_create_case(clerk_client, world, factory, monkeypatch)
+    assert sorted(read["inside"]) == ["assistance_standards", "cases", "program_limits"]
 
 
 def test_the_saved_message_and_redirect_read_no_row_the_service_has_just_written(
@@ -232,30 +241,5 @@ def test_the_saved_message_and_redirect_read_no_row_the_service_has_just_written
     its amount against the standard and redirects to it: the case, its members, its village
     and the clerk are still loaded (core/statements.commit_keeping_loaded), so none of them
     is read back."""
-    from sqlalchemy import event
-
-    from noticeboard.cases import services
-
-    after, read = [False], []
-    create_case = services.create_case
-
-    def watched(*args, **kwargs):
-        case = create_case(*args, **kwargs)
-        after[0] = True
-        return case
-
-    def listener(_connection, _cursor, statement, *_):
-        if after[0] and statement.lstrip().startswith("SELECT"):
-            read.append(" ".join(statement.split()).split(" FROM ")[1].split()[0])
-
-    monkeypatch.setattr(services, "create_case", watched)
-    members = [{"name": "李秀英", "id_number": resident_id(), "relation": "配偶", "covered": True}]
-    data = factory.dibao_data(world.village_a, members=members)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = post_form(clerk_client, "/staff/cases/new/dibao", form_fields(data))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    assert after[0]
-    assert not {"cases", "case_members", "regions", "users"} & set(read), read
+    read = _tables_read_around_create_case(clerk_client, world, factory, monkeypatch)
+    assert not {"cases", "case_members", "regions", "users"} & set(read["after"]), read
