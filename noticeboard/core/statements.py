@@ -28,11 +28,13 @@ def commit_keeping_loaded() -> None:
 
     A commit normally expires every object in the session, so the next read of any of
     them goes back to the database. For a service that has just written a new row whose
-    values it set itself (no database default, trigger or concurrent writer can have
-    changed them inside its own transaction), that only costs: entering a case expired the
-    request's user and the township's ~25 villages along with the case (8 % of its time),
-    and the form's redirect and 已保存 message then read the case back. Objects that a
-    later statement changes are still refreshed by that statement, as without a commit."""
+    values it set itself (no database default or trigger changes them), that only costs:
+    entering a case expired the request's user and the township's ~25 villages along with
+    the case (8 % of its time), and the form's redirect and 已保存 message then read the
+    case back. What stays loaded is what this request wrote or read; the session ends with
+    the request (Flask-SQLAlchemy removes it), so no later request sees it. A query does
+    not overwrite an object it finds loaded, so a caller that goes on after this commit
+    and needs another writer's changes reads them with `populate_existing`."""
     session = db.session()
     expiring = session.expire_on_commit
     session.expire_on_commit = False
