@@ -29,6 +29,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from machine_speed import python_loop_ms  # bench/ is the script's directory
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -138,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, ok, hint in doctor():
         print(f"doctor    : {'ok ' if ok else 'BAD'} {name}" + ("" if ok else f" -> {hint}"))
     print(f"load avg  : {' '.join(f'{x:.2f}' for x in os.getloadavg())} (before the runs)")
+    print(f"speed     : python loop {python_loop_ms()} ms (before the runs; 160-190 when quiet)")
     print(f"cold start: import + first render (20 rows, fonts loading) {cold:.2f} s")
 
     start = time.perf_counter()
@@ -183,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{cpu:>7}{pages / median:>9.1f}{target_s:>10}  {ok}",
             flush=True,
         )
+    print(f"\nspeed     : python loop {python_loop_ms()} ms (after the runs)")
     times, size = cached_download_times(5 if args.quick else 50)
     median_ms = statistics.median(times) * 1000
     ok = "yes" if median_ms <= 20 else "NO"

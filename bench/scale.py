@@ -58,6 +58,8 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
+from machine_speed import python_loop_ms  # bench/ is the script's directory
+
 FULL_CASES, FULL_TOWNSHIPS, FULL_VILLAGES = 100_000, 20, 500
 # Shares of the programs among cases; 低保 households have 1.29 members on average (≈ 90,000).
 SHARES = {"dibao": 0.70, "tekun": 0.15, "linshi": 0.15}
@@ -1807,20 +1809,6 @@ def build(url: str, shape: Shape) -> float:
         play_story(builder)
         db.session.remove()
     return time.perf_counter() - started
-
-
-def python_loop_ms() -> float:
-    """The machine's speed at the moment, for reading the figures beside each other: a fixed
-    loop of plain Python (median of 3). In the whole-county runs on this 2-core machine it
-    printed 163-289 ms with nothing else running; entering cases and the statistics pages
-    slow down in about the same proportion."""
-    times = []
-    for _ in range(3):
-        start, total = time.perf_counter(), 0
-        for i in range(3_000_000):
-            total += i * i
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times))
 
 
 def database_counts(app) -> dict[str, int]:
