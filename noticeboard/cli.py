@@ -4,12 +4,13 @@ removes the session at the end of the app context without committing)."""
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from noticeboard.accounts.cli import users_cli
 from noticeboard.backup import backup_cli
 from noticeboard.cases.cli import cases_cli, retention_cli
 from noticeboard.core.dates import local_today
+from noticeboard.core.planner import refresh_statistics
 from noticeboard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from noticeboard.extensions import db
 from noticeboard.holidays.services import entered_year, year_source
@@ -94,9 +95,8 @@ def settings_command(action, region_path):
 
 @click.command("analyze")
 def analyze_command():
-    """Refresh the database's statistics for its query planner (daily, and after imports)."""
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    """Refresh the database's statistics for its query planner (at start and daily)."""
+    refresh_statistics()
     click.echo("statistics refreshed")
 
 

@@ -32,6 +32,7 @@ from noticeboard.cases.validation import (
 from noticeboard.core.dates import local_today
 from noticeboard.core.errors import DomainError, NotFound, ValidationFailed
 from noticeboard.core.permissions import Action, can, require
+from noticeboard.core.planner import refresh_statistics
 from noticeboard.core.types import utcnow
 from noticeboard.core.validation import FieldError
 from noticeboard.extensions import db
@@ -383,4 +384,5 @@ def confirm_import(user, import_id: int) -> CaseImport:
         ),
     )
     db.session.commit()
+    refresh_statistics(sampled=True)  # the tables have grown by a whole file at once
     return case_import
