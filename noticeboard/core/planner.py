@@ -22,15 +22,13 @@ def refresh_statistics(sampled: bool = False) -> None:
     PostgreSQL is left to its autovacuum. Commits."""
     if sampled and db.engine.dialect.name != "sqlite":
         return
-    if not sampled:
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        return
     # One transaction, so one pooled connection: the limit is the connection's setting and
     # is set back before the connection goes back to the pool.
-    db.session.execute(text(f"PRAGMA analysis_limit={SAMPLED_ROWS}"))
+    if sampled:
+        db.session.execute(text(f"PRAGMA analysis_limit={SAMPLED_ROWS}"))
     try:
         db.session.execute(text("ANALYZE"))
     finally:
-        db.session.execute(text("PRAGMA analysis_limit=0"))
+        if sampled:
+            db.session.execute(text("PRAGMA analysis_limit=0"))
     db.session.commit()
