@@ -79,6 +79,21 @@ def app(tmp_path_factory):
     return app
 
 
+_STATISTICS = text("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")
+
+
+def _forget_planner_statistics():
+    """Drop the statistics an ANALYZE left (an import runs one, core/planner.py), so the
+    next test plans as on a new database, not from this test's few rows. A connection keeps
+    the statistics it loaded, so the pooled connections are closed too."""
+    analyzed = db.session.execute(_STATISTICS).scalars().all()
+    for name in analyzed:
+        db.session.execute(text(f"DROP TABLE {name}"))
+    if analyzed:
+        db.session.commit()
+        db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(app):
     with app.app_context():
@@ -92,6 +107,7 @@ def _clean_database(app):
         else:
             for table in tables:
                 db.session.execute(table.delete())
+            _forget_planner_statistics()
         db.session.commit()
         limiter.reset()
 
