@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
+from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from noticeboard.printing import render, render_notice_pdf, subset
+from noticeboard.printing.fonts import font_chain
 from noticeboard.printing.render import build_context, format_date, render_notice_html
 
 from .helpers import SHA, make_snapshot, page_texts, pdftotext, render_kwargs
@@ -61,6 +65,17 @@ def test_rare_characters_survive_text_extraction(small_pdf):
         assert "阿卜杜拉·艾合买提" in poppler
 
 
+def _program_name(stream) -> str:
+    """The PostScript name inside an embedded font program: a bare CFF's Name INDEX, else
+    the OpenType or TrueType name table."""
+    data = stream.get_data()
+    if stream.get("/Subtype") == "/CIDFontType0C":
+        fonts = CFFFontSet()
+        fonts.decompile(io.BytesIO(data), None)
+        return fonts.fontNames[0]
+    return TTFont(io.BytesIO(data))["name"].getDebugName(6)
+
+
 def test_embedded_fonts_are_noto_cjk(small_pdf):
     reader = PdfReader(io.BytesIO(small_pdf))
     base_fonts, embedded_names = set(), set()
@@ -73,8 +88,7 @@ def test_embedded_fonts_are_noto_cjk(small_pdf):
             stream = next(
                 descriptor[k] for k in ("/FontFile3", "/FontFile2", "/FontFile") if k in descriptor
             )
-            data = stream.get_object().get_data()
-            embedded_names.add(TTFont(io.BytesIO(data))["name"].getDebugName(6))
+            embedded_names.add(_program_name(stream.get_object()))
     assert any("NotoSerifCJKSC" in b for b in base_fonts), base_fonts
     assert any("NotoSansCJKSC" in b for b in base_fonts), base_fonts
     # The font programs themselves are the CJK fonts (PostScript names from the name table).
@@ -232,30 +246,98 @@ def test_a_value_xml_refuses_is_parsed_as_html_as_before(small_rows):
     assert render.write_pdf(html) == _pdf_through_weasyprints_html_parser(html)
 
 
-def _font_programs(pdf: bytes) -> dict[str, bytes]:
-    """The embedded font programs of a PDF by font name."""
+def _font_programs(pdf: bytes) -> dict[str, tuple[str, bytes, set[int]]]:
+    """The embedded font programs of a PDF by font name: (subtype, bytes, the glyph codes
+    the PDF gives widths for, which are the codes its text uses)."""
     found = {}
     for page in PdfReader(io.BytesIO(pdf)).pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            found[str(font["/BaseFont"])] = descriptor["/FontFile3"].get_object().get_data()
+            descendant = font["/DescendantFonts"][0].get_object()
+            stream = descendant["/FontDescriptor"].get_object()["/FontFile3"].get_object()
+            codes, widths = set(), list(descendant["/W"])
+            for first, run in zip(widths[::2], widths[1::2]):
+                codes.update(range(int(first), int(first) + len(run)))
+            found[str(font["/BaseFont"])] = (str(stream["/Subtype"]), stream.get_data(), codes)
     return found
 
 
-def test_fonts_subset_in_one_pass_are_the_bytes_of_weasyprints_two(small_rows):
-    """subset.py cuts each font in one HarfBuzz pass; WeasyPrint's own two passes are the
-    reference: the same font programs, the same PDF."""
-    assert subset.install()  # else every render pays for the second pass
+def _pages_as_pixels(pdf: bytes, tmp_path, name: str) -> list[bytes]:
+    """Every page rasterised by poppler at 100 dpi, as the bytes of an uncompressed image."""
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-", str(tmp_path / name)], input=pdf, check=True
+    )
+    return [page.read_bytes() for page in sorted(tmp_path.glob(f"{name}-*.ppm"))]
+
+
+def _weasyprints_own(html: str) -> bytes:
+    subset.uninstall()
+    try:
+        return render.write_pdf(html)
+    finally:
+        assert subset.install()
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils not installed")
+def test_fonts_keep_only_the_glyphs_used_and_print_as_weasyprints_own(small_rows, tmp_path):
+    """The CJK faces go in as bare CID-keyed CFF programs of the glyphs used: a sixth of
+    the bytes, the same pages to the pixel, the same text."""
+    assert subset.install()
     rows = [dict(r) for r in small_rows]
     rows[0]["name"] = "𠮷*华"  # a glyph from the far end of the font
     html = _html_of(make_snapshot(rows))
-    one_pass = render.write_pdf(html)
-    subset.uninstall()
-    try:
-        two_passes = render.write_pdf(html)
-    finally:
-        assert subset.install()
-    assert _font_programs(one_pass) == _font_programs(two_passes)
-    assert len(_font_programs(one_pass)) == 2  # the serif and the sans face
-    assert one_pass == two_passes
+    ours, theirs = render.write_pdf(html), _weasyprints_own(html)
+
+    programs = _font_programs(ours)
+    assert len(programs) == 2  # the serif and the sans face
+    for name, (subtype, program, codes) in programs.items():
+        assert subtype == "/CIDFontType0C", name
+        # A viewer finds each glyph by its CID through the font's charset: every code the
+        # text uses must be a CID the program holds.
+        cids = {0}.union(*(range(c, c + n) for _g, c, n in subset.cid_ranges(program)))
+        assert codes <= cids, (name, sorted(codes - cids))
+        assert len(cids) < 300, name  # only what the notice uses, not 65,535 slots
+        assert sorted(cids) == _cids_by_fonttools(program), name
+    assert all(v[0] == "/OpenType" for v in _font_programs(theirs).values())
+    assert len(ours) * 4 < len(theirs), (len(ours), len(theirs))
+
+    assert _pages_as_pixels(ours, tmp_path, "ours") == _pages_as_pixels(theirs, tmp_path, "theirs")
+    assert page_texts(ours) == page_texts(theirs)
+    assert pdftotext(ours) == pdftotext(theirs)
+
+
+def test_a_font_whose_cids_are_not_its_glyph_ids_keeps_them_as_weasyprint_does(
+    small_rows, monkeypatch
+):
+    """Where the charset would not lead a viewer back to the glyphs the text names, the font
+    is cut in one pass keeping the glyph ids: the bytes of WeasyPrint's own two passes."""
+    html = _html_of(make_snapshot(small_rows))
+    shifted = subset.cid_ranges
+
+    def cids_shifted(cff):
+        ranges = shifted(cff)
+        return ranges and [(gid, cid + 1, count) for gid, cid, count in ranges]
+
+    monkeypatch.setattr(subset, "cid_ranges", cids_shifted)
+    ours = render.write_pdf(html)
+    assert all(v[0] == "/OpenType" for v in _font_programs(ours).values())
+    assert ours == _weasyprints_own(html)
+
+
+def _cids_by_fonttools(program: bytes) -> list[int]:
+    fonts = CFFFontSet()
+    fonts.decompile(io.BytesIO(program), None)
+    return [0 if name == ".notdef" else int(name.removeprefix("cid")) for name in fonts[0].charset]
+
+
+def test_the_charset_reader_agrees_with_fonttools_on_the_installed_faces():
+    """The small CFF reader the subsetting relies on reads the installed Noto CJK faces as
+    fontTools does: CID-keyed, each glyph's CID its glyph id."""
+    for face in font_chain():
+        with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+            program = font.reader["CFF "]
+            glyphs = font["maxp"].numGlyphs
+        ranges = subset.cid_ranges(program)
+        expanded = [0] + [cid + i for _gid, cid, count in ranges for i in range(count)]
+        assert expanded == list(range(glyphs)), face
+        assert expanded == _cids_by_fonttools(program), face
