@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     cases.append(("30 villages x 50 (batch+merge)", 1500, large, 10.0, township))
 
     header = f"{'case':<32}{'rows':>6}{'pages':>7}{'runs':>6}{'median s':>10}"
-    header += f"{'min s':>8}{'cpu s':>7}{'pages/s':>9}{'target s':>10}  ok"
+    header += f"{'min s':>8}{'cpu s':>7}{'pages/s':>9}{'KB':>7}{'target s':>10}  ok"
     print(header)
     print("-" * len(header))
     failed = False
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         target_s = "-" if target is None else f"{target:.1f}"
         print(
             f"{name:<32}{rows:>6}{pages:>7}{runs:>6}{median:>10.2f}{min(times):>8.2f}"
-            f"{cpu:>7}{pages / median:>9.1f}{target_s:>10}  {ok}",
+            f"{cpu:>7}{pages / median:>9.1f}{len(pdf) // 1024:>7}{target_s:>10}  {ok}",
             flush=True,
         )
     print(f"\nspeed     : python loop {python_loop_ms()} ms (after the runs)")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -219,11 +220,24 @@ def _keeping_ids(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
 def _one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
     """WeasyPrint's ``Font._harfbuzz_subset``: a bare CID-keyed CFF where the font allows,
     else one pass keeping the glyph ids."""
-    program = _cid_keyed(font, sorted(to_unicode), hinting)
+    glyphs = sorted(to_unicode)
+    program = _cid_keyed(font, glyphs, hinting)
     if program is not None:
         font.file_content = program
+        font.name = _tagged(font.name, glyphs)
     else:
         _keeping_ids(font, to_unicode, hinting)
+
+
+def _tagged(name: bytes, glyphs: list[int]) -> bytes:
+    """``name`` (b"/ABCDEF+Family") with a subset tag of its own glyphs.
+
+    WeasyPrint's tag comes from the font's description only, so the parts of a long notice,
+    merged into one PDF, held different subsets under one name; the PDF specification
+    (9.6.4) asks different subsets in a file for different tags."""
+    _tag, _plus, family = name.partition(b"+")
+    digest = hashlib.md5(name + bytes(repr(glyphs), "ascii"), usedforsecurity=False).digest()
+    return b"/" + bytes(65 + byte % 26 for byte in digest[:6]) + b"+" + family
 
 
 def _font_type(original: property) -> property:

@@ -127,6 +127,21 @@ def test_second_extractor_agrees(long_pdf, long_texts):
     assert "𠮷*华" in poppler and "阿*拉·艾合买提" in poppler
 
 
+def test_each_part_names_its_own_font_subsets(long_pdf):
+    """Every part embeds the glyphs of its own rows; one name for two different subsets
+    could let a viewer or printer draw one part's text with the other's glyphs."""
+    programs: dict[str, bytes] = {}
+    for page in PdfReader(io.BytesIO(long_pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            program = descriptor.get_object()["/FontFile3"].get_object().get_data()
+            name = str(font["/BaseFont"])
+            assert re.fullmatch(r"/?[A-Z]{6}\+Noto-(Sans|Serif)-CJK-SC\S*", name), name
+            assert programs.setdefault(name, program) == program, f"two subsets named {name}"
+    assert len(programs) == 4  # two faces in each of the two parts
+
+
 def _wait_for_workers() -> None:
     deadline = time.monotonic() + 60
     while not pool.workers_ready():
