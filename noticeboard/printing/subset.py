@@ -62,7 +62,10 @@ def _subset_face(font: Any, glyphs: list[int], hinting: bool, *, retain_gids: bo
     harfbuzz.hb_set_add_sorted_array(
         glyph_set, ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs), len(glyphs)
     )
-    flags = hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED | hb_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    flags = (
+        hb_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+        | hb_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    )
     if retain_gids:
         flags |= hb_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
     if not hinting:
@@ -235,7 +238,9 @@ def _tagged(name: bytes, glyphs: list[int]) -> bytes:
     WeasyPrint's tag comes from the font's description only, so the parts of a long notice,
     merged into one PDF, held different subsets under one name; the PDF specification
     (9.6.4) asks different subsets in a file for different tags."""
-    _tag, _plus, family = name.partition(b"+")
+    _tag, plus, family = name.partition(b"+")
+    if not plus:
+        return name
     digest = hashlib.md5(name + bytes(repr(glyphs), "ascii"), usedforsecurity=False).digest()
     return b"/" + bytes(65 + byte % 26 for byte in digest[:6]) + b"+" + family
 

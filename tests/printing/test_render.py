@@ -256,7 +256,7 @@ def _font_programs(pdf: bytes) -> dict[str, tuple[str, bytes, set[int]]]:
             descendant = font["/DescendantFonts"][0].get_object()
             stream = descendant["/FontDescriptor"].get_object()["/FontFile3"].get_object()
             codes, widths = set(), list(descendant["/W"])
-            for first, run in zip(widths[::2], widths[1::2]):
+            for first, run in zip(widths[::2], widths[1::2], strict=True):  # WeasyPrint: c [w …]
                 codes.update(range(int(first), int(first) + len(run)))
             found[str(font["/BaseFont"])] = (str(stream["/Subtype"]), stream.get_data(), codes)
     return found
@@ -264,9 +264,7 @@ def _font_programs(pdf: bytes) -> dict[str, tuple[str, bytes, set[int]]]:
 
 def _pages_as_pixels(pdf: bytes, tmp_path, name: str) -> list[bytes]:
     """Every page rasterised by poppler at 100 dpi, as the bytes of an uncompressed image."""
-    subprocess.run(
-        ["pdftoppm", "-r", "100", "-", str(tmp_path / name)], input=pdf, check=True
-    )
+    subprocess.run(["pdftoppm", "-r", "100", "-", str(tmp_path / name)], input=pdf, check=True)
     return [page.read_bytes() for page in sorted(tmp_path.glob(f"{name}-*.ppm"))]
 
 
