@@ -48,7 +48,7 @@ def render_plan(context: dict, plan: PagePlan, processes: int) -> bytes | None:
     fewer pages than planned (a row taller than measured?), which would misnumber them."""
     # One part per CPU. More parts would even out CPUs running at different speeds (another
     # program, a worker still starting), but each part costs ~0.1 s of CPU again, and
-    # ~300 KB of PDF for its own copy of the fonts.
+    # ~50 KB of PDF for its own subset of the fonts.
     groups = split_pages(plan, processes)
     if len(groups) < 2:
         return None
