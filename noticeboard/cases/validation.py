@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, bindparam, select, union
+from sqlalchemy import bindparam, select, union
 from sqlalchemy.orm import selectinload
 
 from noticeboard.cases.models import (
@@ -329,25 +329,17 @@ def is_exclusive(program: str, status: str) -> bool:
     return program in EXCLUSIVE_PROGRAMS and status in OPEN_STATUSES
 
 
-def cases_holding(id_numbers: list[str]) -> Select:
-    """Every case, of any program and status, whose applicant or a member has one of
-    `id_numbers`."""
-    return select(Case).where(_HOLDING).params(digests=[id_index(i) for i in id_numbers])
+def _open_holder_ids(id_numbers: list[str]) -> list[int]:
+    """Ids, oldest first, of the open 低保/特困 cases whose applicant or a member has one of
+    `id_numbers`: the cases holding them are found by id, the open ones picked from those."""
+    rows = statements.execute(_HOLDERS, {"digests": [id_index(i) for i in id_numbers]})
+    return [case_id for case_id, program, status in rows if is_exclusive(program, status)]
 
 
 def first_open_case_holding(id_numbers: list[str], except_case_id: int | None) -> Case | None:
-    """The oldest open 低保/特困 case other than `except_case_id` holding one of the IDs:
-    the ids of the cases holding them are looked up, the case itself read only when one is
-    open."""
-    rows = statements.execute(_HOLDERS, {"digests": [id_index(i) for i in id_numbers]})
-    found = next(
-        (
-            case_id
-            for case_id, program, status in rows
-            if case_id != except_case_id and is_exclusive(program, status)
-        ),
-        None,
-    )
+    """The oldest open 低保/特困 case other than `except_case_id` holding one of the IDs,
+    read only when there is one."""
+    found = next((i for i in _open_holder_ids(id_numbers) if i != except_case_id), None)
     return db.session.get(Case, found) if found is not None else None
 
 
@@ -356,13 +348,14 @@ def holders_of(id_numbers: list[str]) -> dict[str, Case]:
     thousands of people in a few queries instead of one each); for clean_case's `holders`."""
     holders: dict[str, Case] = {}
     wanted = sorted(set(id_numbers))
-    # Chunks keep each statement under the bound-parameter limits of SQLite and psycopg.
+    # Chunks keep each statement under the bound-parameter limits of SQLite and psycopg (a
+    # person holds one open case, so a chunk's cases are about as many as its IDs at most).
     for start in range(0, len(wanted), 2000):
-        chunk = wanted[start : start + 2000]
-        query = cases_holding(chunk).options(selectinload(Case.members))
+        found = _open_holder_ids(wanted[start : start + 2000])
+        if not found:
+            continue
+        query = select(Case).where(Case.id.in_(found)).options(selectinload(Case.members))
         for case in db.session.scalars(query.order_by(Case.id.desc())):
-            if not is_exclusive(case.program, case.status):
-                continue
             for id_number in (case.applicant_id_number, *(m.id_number for m in case.members)):
                 holders[id_number] = case  # the oldest case last, so it wins, as in a query
     return holders
