@@ -72,3 +72,21 @@ def pdftotext(pdf: bytes) -> str | None:
     return subprocess.run(
         [exe, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode("utf-8")
+
+
+def embedded_fonts(pdf: bytes) -> list[tuple[str, str, bytes, set[int]]]:
+    """Each page's fonts as (name, subtype of the embedded program, the program, the glyph
+    codes the PDF gives widths for, which are the codes its text uses)."""
+    found = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            stream = descendant["/FontDescriptor"].get_object()["/FontFile3"].get_object()
+            codes, widths = set(), list(descendant["/W"])
+            for first, run in zip(widths[::2], widths[1::2], strict=True):  # WeasyPrint: c [w …]
+                codes.update(range(int(first), int(first) + len(run)))
+            found.append(
+                (str(font["/BaseFont"]), str(stream["/Subtype"]), stream.get_data(), codes)
+            )
+    return found

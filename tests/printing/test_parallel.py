@@ -17,7 +17,7 @@ from noticeboard.printing.paging import PagePlan, plan_pages
 from noticeboard.printing.render import build_context
 from noticeboard.printing.samples import sample_kwargs
 
-from .helpers import page_texts, pdftotext
+from .helpers import embedded_fonts, page_texts, pdftotext
 
 HEADER = ("序号", "户主姓名", "村民小组", "保障人数", "保障类别", "月保障金额", "备注")
 NOTES = ("公示期：", "监督电话：", "评议小组成员：")  # one under the other
@@ -131,14 +131,9 @@ def test_each_part_names_its_own_font_subsets(long_pdf):
     """Every part embeds the glyphs of its own rows; one name for two different subsets
     could let a viewer or printer draw one part's text with the other's glyphs."""
     programs: dict[str, bytes] = {}
-    for page in PdfReader(io.BytesIO(long_pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            program = descriptor.get_object()["/FontFile3"].get_object().get_data()
-            name = str(font["/BaseFont"])
-            assert re.fullmatch(r"/?[A-Z]{6}\+Noto-(Sans|Serif)-CJK-SC\S*", name), name
-            assert programs.setdefault(name, program) == program, f"two subsets named {name}"
+    for name, _subtype, program, _codes in embedded_fonts(long_pdf):
+        assert re.fullmatch(r"/?[A-Z]{6}\+Noto-(Sans|Serif)-CJK-SC\S*", name), name
+        assert programs.setdefault(name, program) == program, f"two subsets named {name}"
     assert len(programs) == 4  # two faces in each of the two parts
 
 

@@ -17,7 +17,7 @@ from noticeboard.printing import render, render_notice_pdf, subset
 from noticeboard.printing.fonts import font_chain
 from noticeboard.printing.render import build_context, format_date, render_notice_html
 
-from .helpers import SHA, make_snapshot, page_texts, pdftotext, render_kwargs
+from .helpers import SHA, embedded_fonts, make_snapshot, page_texts, pdftotext, render_kwargs
 
 
 def _squash(text: str) -> str:
@@ -247,19 +247,8 @@ def test_a_value_xml_refuses_is_parsed_as_html_as_before(small_rows):
 
 
 def _font_programs(pdf: bytes) -> dict[str, tuple[str, bytes, set[int]]]:
-    """The embedded font programs of a PDF by font name: (subtype, bytes, the glyph codes
-    the PDF gives widths for, which are the codes its text uses)."""
-    found = {}
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object()
-            stream = descendant["/FontDescriptor"].get_object()["/FontFile3"].get_object()
-            codes, widths = set(), list(descendant["/W"])
-            for first, run in zip(widths[::2], widths[1::2], strict=True):  # WeasyPrint: c [w …]
-                codes.update(range(int(first), int(first) + len(run)))
-            found[str(font["/BaseFont"])] = (str(stream["/Subtype"]), stream.get_data(), codes)
-    return found
+    """The embedded font programs of a PDF by font name: (subtype, bytes, codes used)."""
+    return {name: tuple(rest) for name, *rest in embedded_fonts(pdf)}
 
 
 def _pages_as_pixels(pdf: bytes, tmp_path, name: str) -> list[bytes]:
