@@ -46,13 +46,13 @@ import os
 import random
 import re
 import secrets
-import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -894,7 +894,10 @@ class CountyBuilder:
         updates = len(self.status_changes(spec))
         row["version"] = 1 + updates
         row["updated_at"] = max([spec.created, *(at for at, *_ in self.status_changes(spec))])
-        case = Case(**row)
+        # The row holds every column, the derived ID indexes as None too: given to the model
+        # after the ID, they would overwrite what setting the ID computed.
+        derived = ("applicant_id_index", "applicant_id_tail")
+        case = Case(**{key: value for key, value in row.items() if key not in derived})
         case.village = spec.village
         case.members = [CaseMember(**r) for r in rows]
         # The bulk insert writes the rows, not the models: it takes their keyed ID indexes.
@@ -1811,6 +1814,14 @@ def build(url: str, shape: Shape) -> float:
     return time.perf_counter() - started
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of a SQLite database through SQLite itself. The file alone can miss the last
+    writes: in WAL mode they stay in `<name>-wal` until a checkpoint, and copying the main
+    file right after a build lost the story's notices in one run of two."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 def database_counts(app) -> dict[str, int]:
     from sqlalchemy import text
 
@@ -1885,7 +1896,7 @@ def main(argv=None) -> None:
         timed = Path(tmp) / "timed.sqlite3"
         if args.reuse:
             # A copy: the timing enters cases and stores rendered PDFs.
-            shutil.copyfile(args.reuse, timed)
+            copy_database(args.reuse, timed)
             url = _sqlite_url(timed)
             print(f"reusing {args.reuse} (timed on a copy)")
         else:
@@ -1904,7 +1915,7 @@ def main(argv=None) -> None:
             url = build_url
             if args.keep:
                 # The kept file stays as built; the timing adds cases and rendered PDFs.
-                shutil.copyfile(args.keep, timed)
+                copy_database(args.keep, timed)
                 url = _sqlite_url(timed)
         app = make_app(url)
         with app.app_context():
