@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ def test_scale_bench_prints_a_json_summary_with_positive_figures(tmp_path):
 
     # The timing ran on a copy of the kept file that holds all of it: the story's notices and
     # cases were written last, and a copy of the main file alone had lost them in WAL mode.
-    with sqlite3.connect(kept) as built:
+    with closing(sqlite3.connect(kept)) as built:
         cases, with_id, indexed = built.execute(
             "SELECT count(*), count(applicant_id_number), count(applicant_id_index) FROM cases"
         ).fetchone()
