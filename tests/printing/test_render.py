@@ -70,10 +70,15 @@ def _program_name(stream) -> str:
     the OpenType or TrueType name table."""
     data = stream.get_data()
     if stream.get("/Subtype") == "/CIDFontType0C":
-        fonts = CFFFontSet()
-        fonts.decompile(io.BytesIO(data), None)
-        return fonts.fontNames[0]
+        return _cff(data).fontNames[0]
     return TTFont(io.BytesIO(data))["name"].getDebugName(6)
+
+
+def _cff(program: bytes) -> CFFFontSet:
+    """A bare CFF program as fontTools reads it."""
+    fonts = CFFFontSet()
+    fonts.decompile(io.BytesIO(program), None)
+    return fonts
 
 
 def test_embedded_fonts_are_noto_cjk(small_pdf):
@@ -312,9 +317,8 @@ def test_a_font_whose_cids_are_not_its_glyph_ids_keeps_them_as_weasyprint_does(
 
 
 def _cids_by_fonttools(program: bytes) -> list[int]:
-    fonts = CFFFontSet()
-    fonts.decompile(io.BytesIO(program), None)
-    return [0 if name == ".notdef" else int(name.removeprefix("cid")) for name in fonts[0].charset]
+    charset = _cff(program)[0].charset
+    return [0 if name == ".notdef" else int(name.removeprefix("cid")) for name in charset]
 
 
 def test_the_charset_reader_agrees_with_fonttools_on_the_installed_faces():
